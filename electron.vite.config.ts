@@ -1,0 +1,22 @@
+import vue from '@vitejs/plugin-vue'
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+
+/**
+ * electron-vite's "customizing" layout: electron/main and electron/preload, the renderer in renderer/.
+ * Only `dependencies` are externalized for main/preload; the renderer bundles everything it imports.
+ */
+export default defineConfig({
+  main: {
+    build: { rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') } } }
+  },
+  preload: {
+    build: { rollupOptions: { input: { index: resolve(__dirname, 'electron/preload/index.ts') } } }
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    base: './',
+    plugins: [vue()],
+    build: { rollupOptions: { input: resolve(__dirname, 'renderer/index.html') } }
+  }
+})
