@@ -129,6 +129,14 @@ function humanMessage(issue: z.core.$ZodIssue, actual: unknown): string {
     case 'invalid_type':
       if (actual === undefined) return `required field is missing (expected ${issue.expected})`
       return `expected ${issue.expected}, got ${describe(actual)}`
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum
+      const side = issue.code === 'too_small' ? 'at least' : 'at most'
+      const exclusive = issue.inclusive === false ? (issue.code === 'too_small' ? 'more than' : 'less than') : side
+      const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''
+      return `must be ${exclusive} ${String(bound)}${unit}, got ${describe(actual)}`
+    }
     case 'invalid_value':
       return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describe(actual)}`
     default:
