@@ -1,0 +1,71 @@
+import { test as base } from '@playwright/test'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url))
+
+export interface RunningLab {
+  /** The web UI URL, with its token. */
+  url: string
+  /** The lab file the engine was started with (a temp copy). */
+  file: string
+  stderr(): string
+}
+
+/**
+ * Starts `netloom up <example> --ui` for one test: the example is copied to a temp folder with every
+ * listen port set to 0, so tests never fight over ports, and the process is stopped (by PID) afterwards.
+ */
+export async function startLab(example: string): Promise<RunningLab & { stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'netloom-e2e-'))
+  const file = join(dir, 'lab.yaml')
+  const source = await readFile(join(repoRoot, 'resources/examples', example), 'utf8')
+  await writeFile(file, source.replace(/port: \d+/g, 'port: 0'))
+  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'bin/netloom.mjs'), 'up', file, '--ui'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (chunk) => (stdout += chunk))
+  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`netloom up did not get ready:\n${stderr}`)), 30_000)
+    child.stdout!.on('data', () => {
+      const match = /^NETLOOM READY (\S+)$/m.exec(stdout)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1]!)
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`netloom up exited with ${code}:\n${stderr}`)))
+  })
+  return {
+    url,
+    file,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.on('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+export const test = base.extend<{ lab: RunningLab }>({
+  // Playwright reads fixture dependencies from the destructuring pattern, so it must be there.
+  // eslint-disable-next-line no-empty-pattern
+  lab: async ({}, use) => {
+    const lab = await startLab('hello-origin.yaml')
+    await use(lab)
+    await lab.stop()
+  }
+})
+
+export { expect } from '@playwright/test'

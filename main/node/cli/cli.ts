@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util'
+import packageJson from '../../../package.json'
+import { exitCodes, type CliIo } from './cli-io'
+import { schemaCommand } from './schema-command'
+import { upCommand } from './up-command'
+import { validateCommand } from './validate-command'
+
+const usage = `Usage: netloom <command> [options]
+
+Commands:
+  validate FILE...        Check lab files; prints FILE:LINE:COL: message per problem
+  up FILE [options]       Start a lab and serve it until Ctrl+C
+      --ui                Also serve the web UI; prints its URL (with the access token)
+      --host ADDRESS      Bridge address (default 127.0.0.1)
+      --port PORT         Bridge port (default 0: any free port)
+      --quiet             Do not print the lab's log on stderr
+  schema                  Print the JSON Schema of lab files
+  help                    Show this help
+  version                 Print the version
+
+When a lab is up, stdout has exactly one line: NETLOOM READY <url>.
+`
+
+/** Runs one CLI command and returns its exit code (0 ok, 1 failed, 2 usage). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'validate': {
+        const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} })
+        if (positionals.length === 0) return usageError(io, 'validate needs at least one FILE')
+        return await validateCommand(positionals, io)
+      }
+      case 'up': {
+        const { positionals, values } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            ui: { type: 'boolean', default: false },
+            host: { type: 'string', default: '127.0.0.1' },
+            port: { type: 'string', default: '0' },
+            quiet: { type: 'boolean', default: false }
+          }
+        })
+        if (positionals.length !== 1) return usageError(io, 'up needs exactly one FILE')
+        const port = Number(values.port)
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          return usageError(io, `--port must be a number from 0 to 65535, got "${values.port}"`)
+        return await upCommand(positionals[0]!, { ui: values.ui, host: values.host, port, quiet: values.quiet }, io)
+      }
+      case 'schema':
+        return schemaCommand(io)
+      case 'version':
+      case '--version':
+        io.stdout(`${packageJson.version}\n`)
+        return exitCodes.ok
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(usage)
+        return exitCodes.ok
+      default:
+        return usageError(io, `unknown command "${command}"`)
+    }
+  } catch (error) {
+    // parseArgs reports unknown or malformed options by throwing ERR_PARSE_ARGS_*.
+    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
+      return usageError(io, (error as Error).message)
+    throw error
+  }
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.stderr(`netloom: ${message}\n\n${usage}`)
+  return exitCodes.usage
+}
