@@ -45,7 +45,8 @@ export function removeNodePosition(source: string, id: string): string {
 }
 
 function parseEditable(source: string): Document | undefined {
-  const doc = parseDocument(source, { keepSourceTokens: false })
+  // Typed as a plain Document: we replace its contents with built (not parsed) nodes.
+  const doc: Document = parseDocument(source)
   if (doc.errors.length > 0) return undefined
   if (doc.contents !== null && !isMap(doc.contents)) return undefined
   if (doc.contents === null) doc.contents = doc.createNode({}) as YAMLMap
