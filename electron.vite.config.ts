@@ -17,6 +17,11 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     base: './',
     plugins: [vue()],
+    resolve: {
+      // monaco-yaml's worker imports `monaco-editor/esm/vs/…`, which monaco-editor ≥0.55's `exports` map
+      // no longer allows (it maps `./*` to `./esm/vs/*`): point such imports at the exported path.
+      alias: [{ find: /^monaco-editor\/esm\/vs\//, replacement: 'monaco-editor/' }]
+    },
     build: { rollupOptions: { input: resolve(__dirname, 'renderer/index.html') } }
   }
 })
