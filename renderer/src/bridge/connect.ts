@@ -3,9 +3,7 @@ import type { LabClient } from '../../../main/common/rpc/lab-client'
 import { createPreloadTransport } from '../../../main/common/rpc/port-transport'
 import { createLabClient } from '../../../main/common/rpc/rpc-client'
 import { createWebSocketTransport } from '../../../main/common/rpc/websocket-transport'
-
-const tokenKey = 'netloom.token'
-export const missingTokenMessage = 'Open the URL printed by `netloom up --ui`, including its token.'
+import { forgetToken, missingTokenMessage, takeToken } from './token'
 
 /**
  * Connects to the engine: through the preload bridge in the desktop app, otherwise (web mode) over a
@@ -22,27 +20,12 @@ export async function connectLab(): Promise<LabClient> {
   return createLabClient(createWebSocketTransport(socket))
 }
 
-/**
- * Reads the token from `?token=` and moves it out of the address bar (so it does not end up in
- * screenshots, bookmarks or history), keeping it in sessionStorage so that a reload still works.
- */
-export function takeToken(): string | undefined {
-  const url = new URL(location.href)
-  const fromUrl = url.searchParams.get('token')
-  if (fromUrl) {
-    sessionStorage.setItem(tokenKey, fromUrl)
-    url.searchParams.delete('token')
-    history.replaceState(history.state, '', url.pathname + url.search + url.hash)
-    return fromUrl
-  }
-  return sessionStorage.getItem(tokenKey) ?? undefined
-}
-
 function opened(socket: WebSocket): Promise<void> {
   return new Promise((resolve, reject) => {
     const refused = () => {
       // The bridge refuses a bad token during the handshake, which the browser reports only as a close.
-      sessionStorage.removeItem(tokenKey)
+      socket.removeEventListener('open', onOpen)
+      forgetToken()
       reject(
         new LabError(
           'LAB_ERR_UNAUTHORIZED',
@@ -50,7 +33,13 @@ function opened(socket: WebSocket): Promise<void> {
         )
       )
     }
-    socket.addEventListener('open', () => resolve(), { once: true })
+    // Once open, closes are the transport's business (LabClient.onDidClose), not a refusal.
+    const onOpen = () => {
+      socket.removeEventListener('error', refused)
+      socket.removeEventListener('close', refused)
+      resolve()
+    }
+    socket.addEventListener('open', onOpen, { once: true })
     socket.addEventListener('error', refused, { once: true })
     socket.addEventListener('close', refused, { once: true })
   })
