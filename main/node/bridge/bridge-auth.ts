@@ -1,9 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { isIP } from 'node:net'
 
-/** 128 random bits, URL-safe: the key to a running lab in web mode. */
+/** 128 random bits as hex: the key to a running lab in web mode. */
 export function createToken(): string {
-  return randomBytes(16).toString('base64url')
+  return randomBytes(16).toString('hex')
 }
 
 /** Constant-time comparison, so the token cannot be guessed byte by byte from response timings. */

@@ -8,7 +8,7 @@ import { serveLabApi, type LabEventSource } from '../../common/rpc/rpc-server'
 import { createWebSocketTransport, type WebSocketLike } from '../../common/rpc/websocket-transport'
 import { closeServer, formatAddress, listen } from '../net/listen'
 import { createToken, isAllowedOrigin, isLoopbackHost, tokenMatches, tokenOf } from './bridge-auth'
-import { plain, serveStatic } from './static-files'
+import { plain, serveApp } from '../net/static-files'
 
 export { connectWebBridge } from './connect-web-bridge'
 
@@ -91,7 +91,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     }
     if (!options.staticDir)
       return plain(response, 404, 'This engine was started without the web UI (netloom up --ui serves it).\n', headers)
-    return serveStatic(options.staticDir, request, response, headers)
+    return serveApp(options.staticDir, request, response, headers)
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -3,12 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { connectWebBridge } from '../bridge/web-bridge'
 import { runCli } from './cli'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+/** By absolute URL: the child runs in a temp folder, where `--import tsx` would not resolve. */
+const tsxLoader = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href
 
 function captureIo(cwd: string, signal?: AbortSignal) {
   const out = { stdout: '', stderr: '' }
@@ -55,7 +57,7 @@ describe('netloom validate', () => {
     const { io, out } = captureIo(dir)
     expect(await runCli(['validate', 'bad.yaml'], io)).toBe(1)
     expect(out.stderr.trim().split('\n')).toEqual([
-      'bad.yaml:7:13: services[0].listen.port: expected number, got string "x"',
+      'bad.yaml:7:21: services[0].listen.port: expected number, got string "x"',
       'bad.yaml:8:9: services[1].id: duplicate service id "origin-web" (already used by services[0])',
       'bad.yaml:9:11: services[1].kind: unknown service kind "nope" (known kinds: origin)'
     ])
@@ -149,7 +151,7 @@ describe('netloom up', () => {
 describe('the netloom process', () => {
   it('exits cleanly on SIGINT, well within the 5 s deadline', async () => {
     await writeFile(join(dir, 'ok.yaml'), lab(0))
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'main/node/bin/netloom.ts'), 'up', 'ok.yaml'], {
+    const child = spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'main/node/bin/netloom.ts'), 'up', 'ok.yaml'], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe']
     })

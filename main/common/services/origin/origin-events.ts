@@ -5,7 +5,7 @@ export interface OriginRequestServed {
   path: string
   status: number
   /** How the origin answered: an inline route, a static file, the echo, an injected fault, or 404. */
-  outcome: 'route' | 'static' | 'echo' | 'fault-status' | 'fault-close' | 'not-found'
+  outcome: 'route' | 'static' | 'echo' | 'fault-status' | 'fault-close' | 'not-found' | 'too-large' | 'error'
   durationMs: number
   clientAddress: string
   bytesOut: number

@@ -35,11 +35,45 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   return target === base || target.startsWith(base + sep) ? target : undefined
 }
 
+export function contentTypeOf(file: string): string {
+  return contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream'
+}
+
+/** The regular file at `path`, with its size and mtime, or undefined. */
+export async function fileInfo(path: string): Promise<{ size: number; mtime: Date } | undefined> {
+  const info = await stat(path).catch(() => undefined)
+  return info?.isFile() ? info : undefined
+}
+
+/** Streams one file (already resolved and checked) with its length and type; HEAD gets headers only. */
+export function sendFile(
+  file: string,
+  info: { size: number },
+  request: IncomingMessage,
+  response: ServerResponse,
+  headers: Record<string, string | number>
+): Promise<number> {
+  response.writeHead(200, { ...headers, 'content-type': contentTypeOf(file), 'content-length': info.size })
+  if (request.method === 'HEAD') {
+    response.end()
+    return Promise.resolve(0)
+  }
+  return new Promise((done) => {
+    createReadStream(file)
+      .on('error', () => {
+        response.destroy()
+        done(0)
+      })
+      .on('end', () => done(info.size))
+      .pipe(response)
+  })
+}
+
 /**
  * Serves the built renderer. Unknown paths without an extension get index.html (the app has no
  * client-side routes yet, but a reload on any path should still open the app).
  */
-export async function serveStatic(
+export async function serveApp(
   root: string,
   request: IncomingMessage,
   response: ServerResponse,
@@ -48,24 +82,18 @@ export async function serveStatic(
   const urlPath = new URL(request.url ?? '/', 'http://x').pathname
   let file = resolveStaticPath(root, urlPath === '/' ? '/index.html' : urlPath)
   if (!file) return plain(response, 400, 'bad path\n')
-  let info = await stat(file).catch(() => undefined)
-  if (!info?.isFile() && extname(file) === '') {
+  let info = await fileInfo(file)
+  if (!info && extname(file) === '') {
     file = join(resolve(root), 'index.html')
-    info = await stat(file).catch(() => undefined)
+    info = await fileInfo(file)
   }
-  if (!info?.isFile()) return plain(response, 404, 'not found\n')
+  if (!info) return plain(response, 404, 'not found\n')
   const isIndex = file.endsWith(`${sep}index.html`)
-  response.writeHead(200, {
+  // Hashed assets never change; index.html must, so that a rebuild is picked up.
+  await sendFile(file, info, request, response, {
     ...headers,
-    'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-    'content-length': info.size,
-    // Hashed assets never change; index.html must, so that a rebuild is picked up.
     'cache-control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable'
   })
-  if (request.method === 'HEAD') return void response.end()
-  createReadStream(file)
-    .on('error', () => response.destroy())
-    .pipe(response)
 }
 
 export function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
