@@ -8,7 +8,15 @@ import { defineConfig } from 'electron-vite'
  */
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') } } }
+    // The engine runs in a utilityProcess from out/main/engine.js (see electron/main/engine-host.ts).
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          engine: resolve(__dirname, 'main/node/bin/engine-process.ts')
+        }
+      }
+    }
   },
   preload: {
     build: { rollupOptions: { input: { index: resolve(__dirname, 'electron/preload/index.ts') } } }
