@@ -11,9 +11,14 @@ async function shoot(page: Page, name: string): Promise<void> {
  * Replaces the Monaco editor's whole text the way a user pasting a file would. (Typing it would let
  * Monaco auto-indent every new line, which a paste does not.)
  */
+interface ClipboardHolder {
+  navigator: { clipboard: { writeText(text: string): Promise<void> } }
+}
+
 async function replaceEditorText(page: Page, text: string): Promise<void> {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
-  await page.evaluate((value) => navigator.clipboard.writeText(value), text)
+  // Runs in the page, where `navigator` exists; this file is typed for Node.
+  await page.evaluate((value) => (globalThis as unknown as ClipboardHolder).navigator.clipboard.writeText(value), text)
   await page.getByTestId('editor').locator('.monaco-editor').first().click()
   await page.keyboard.press('ControlOrMeta+A')
   await page.keyboard.press('ControlOrMeta+V')

@@ -15,7 +15,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
  *
  *     u32 BE  JSON length │ JSON (each Uint8Array replaced by {"$bin": i}) │ (u32 BE length │ bytes)*
  */
-export function encodeFrame(message: RpcMessage): string | Uint8Array {
+export function encodeFrame(message: RpcMessage): string | Uint8Array<ArrayBuffer> {
   const blobs: Uint8Array[] = []
   const json = JSON.stringify(message, (_key, value: unknown) => {
     if (value instanceof Uint8Array) return { [binaryKey]: blobs.push(value) - 1 }

@@ -10,7 +10,7 @@ import type { Transport } from './transport'
 export interface WebSocketLike {
   readonly readyState: number
   binaryType: string
-  send(data: string | Uint8Array): void
+  send(data: string | Uint8Array<ArrayBuffer>): void
   close(code?: number, reason?: string): void
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
   addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void
