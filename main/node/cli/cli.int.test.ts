@@ -63,6 +63,25 @@ describe('netloom validate', () => {
     ])
   })
 
+  it('reports YAML syntax errors with their position', async () => {
+    await writeFile(join(dir, 'broken.yaml'), 'apiVersion: netloom/v1\nkind: Lab\nservices: [\n')
+    const { io, out } = captureIo(dir)
+    expect(await runCli(['validate', 'broken.yaml'], io)).toBe(1)
+    expect(out.stderr).toMatch(/^broken\.yaml:\d+:\d+: .+\n$/)
+  })
+
+  it('reports references to missing services and port clashes inside the file', async () => {
+    const extra = '  - id: origin-two\n    kind: origin\n    listen: { port: 18500 }\n    dependsOn: [orign-web]\n' +
+      '  - id: origin-three\n    kind: origin\n    listen: { port: 18500 }\n'
+    await writeFile(join(dir, 'refs.yaml'), lab(0, extra))
+    const { io, out } = captureIo(dir)
+    expect(await runCli(['validate', 'refs.yaml'], io)).toBe(1)
+    const lines = out.stderr.trim().split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(/^refs\.yaml:\d+:\d+: services\[1\]\.dependsOn\[0\]: .*"orign-web".*origin-web/)
+    expect(lines[1]).toMatch(/^refs\.yaml:\d+:\d+: services\[2\]\.listen\.port: .*18500.*origin-two/)
+  })
+
   it('says when a file cannot be read', async () => {
     const { io, out } = captureIo(dir)
     expect(await runCli(['validate', 'missing.yaml'], io)).toBe(1)
@@ -127,6 +146,21 @@ describe('netloom up', () => {
     expect(await runCli(['up', 'clash.yaml', '--quiet'], io)).toBe(1)
     expect(out.stdout).toBe('')
     expect(out.stderr.split('\n')[0]).toBe(`LAB_ERR_PORT_IN_USE origin-web 127.0.0.1:${port}`)
+  })
+
+  it('stops the services it already started when a later one fails', async () => {
+    blocker = createServer()
+    const port = await new Promise<number>((resolve) =>
+      blocker!.listen(0, '127.0.0.1', () => resolve((blocker!.address() as { port: number }).port))
+    )
+    // origin-first starts (dependency order), then origin-web hits the taken port.
+    const first = '  - id: origin-first\n    kind: origin\n    listen: { port: 0 }\n'
+    await writeFile(join(dir, 'partial.yaml'), lab(port, first).replace('listen: { port: ' + port + ' }', `listen: { port: ${port} }\n    dependsOn: [origin-first]`))
+    const { io, out } = captureIo(dir)
+    expect(await runCli(['up', 'partial.yaml'], io)).toBe(1)
+    expect(out.stderr).toContain(`LAB_ERR_PORT_IN_USE origin-web 127.0.0.1:${port}`)
+    expect(out.stderr).toMatch(/origin-first\s+listening on/)
+    expect(out.stderr).toContain('started services were stopped')
   })
 
   it('prints one READY line with the bridge URL, serves the lab, and shuts down when aborted', async () => {
