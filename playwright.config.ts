@@ -1,10 +1,15 @@
-import { defineConfig } from '@playwright/test'
+import { defineConfig, type Project } from '@playwright/test'
+import { findElectronBinary } from './scripts/start-plan.mjs'
 
 /**
  * e2e runs the real app: each test starts `netloom up <lab> --ui` on a free port (e2e/fixtures.ts) and
  * drives Debian's Chromium (no browser download here). The `electron` project runs the same specs in the
- * desktop app when an Electron binary is present (ELECTRON_BIN).
+ * desktop app's own specs (*.electron.ts) when an Electron binary is installed.
  */
+const electronProject: Project[] = findElectronBinary()
+  ? [{ name: 'electron', testMatch: /.*\.electron\.ts$/ }]
+  : []
+
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/e2e',
@@ -21,6 +26,7 @@ export default defineConfig({
   projects: [
     {
       name: 'web',
+      testMatch: /.*\.spec\.ts$/,
       use: {
         browserName: 'chromium',
         launchOptions: {
@@ -28,6 +34,7 @@ export default defineConfig({
           args: ['--disable-gpu', '--disable-quic', '--disable-sync', '--disable-background-networking']
         }
       }
-    }
+    },
+    ...electronProject
   ]
 })
