@@ -18,8 +18,14 @@ export default defineConfig({
       }
     }
   },
+  // Sandboxed preloads must be CommonJS (Electron loads ESM preloads only without the sandbox).
   preload: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'electron/preload/index.ts') } } }
+    build: {
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),

@@ -33,6 +33,6 @@ export function startPlan({ electron, args, nodePath }) {
     args: ['bin/netloom.mjs', 'up', lab, '--ui', ...extra],
     note: electron
       ? 'netloom: web mode (--web): open the URL below in your browser.'
-      : 'netloom: the Electron binary is not installed, so Netloom starts in web mode: open the URL below in your browser.'
+      : 'netloom: no Electron binary, so Netloom starts in web mode: open the URL below in your browser.'
   }
 }

@@ -9,7 +9,7 @@ describe('npm start', () => {
   it('falls back to web mode with the example lab, and says why', () => {
     const plan = startPlan({ electron: undefined, args: [], nodePath: 'node' })
     expect(plan).toMatchObject({ mode: 'web', command: 'node', args: ['bin/netloom.mjs', 'up', defaultLab, '--ui'] })
-    expect(plan.note).toMatch(/Electron binary is not installed/)
+    expect(plan.note).toMatch(/no Electron binary/)
   })
 
   it('uses a lab given on the command line and passes options through', () => {

@@ -32,7 +32,7 @@ function createWindow(): BrowserWindow {
     title: 'Netloom',
     show: false,
     webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
+      preload: join(__dirname, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

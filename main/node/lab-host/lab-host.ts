@@ -244,7 +244,7 @@ export class LabHost {
     this.source = source
     this.file = file ?? this.file
     this.busy = undefined
-    this.logger.info(`applied lab "${lab.metadata.name}" (${lab.services.length} services)`)
+    this.logger.info(`applied lab "${lab.metadata.name}" (${lab.services.length} service${lab.services.length === 1 ? '' : 's'})`)
     this.emitChanged()
     const ordered = nextOrder.map((id) => results.get(id)!)
     return { ok: true, problems, results: [...ordered, ...removedResults(results)], lab: this.snapshot() }
