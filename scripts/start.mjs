@@ -1,5 +1,5 @@
 // `npm start`: the desktop app when Electron is available, else web mode in the browser.
-// `npm start -- my-lab.yaml` starts that lab; `npm start -- --web` forces web mode.
+// `npm start -- --web my-lab.yaml` starts that lab in web mode.
 import { spawn, spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
