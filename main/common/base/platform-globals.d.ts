@@ -14,6 +14,10 @@ declare class TextDecoder {
   decode(input?: Uint8Array): string
 }
 
+/** Base64 (both browsers and Node 16+ have them). */
+declare function atob(data: string): string
+declare function btoa(data: string): string
+
 declare const console: {
   error(...data: unknown[]): void
   warn(...data: unknown[]): void

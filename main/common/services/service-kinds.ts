@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { dnsConfigSchema } from './dns/dns-config'
 import { originConfigSchema } from './origin/origin-config'
 
 /**
@@ -7,7 +8,8 @@ import { originConfigSchema } from './origin/origin-config'
  * main/node/services/registry.ts.
  */
 export const serviceConfigSchemas = {
-  origin: originConfigSchema
+  origin: originConfigSchema,
+  dns: dnsConfigSchema
 } as const satisfies Record<string, z.ZodType>
 
 export type ServiceKind = keyof typeof serviceConfigSchemas

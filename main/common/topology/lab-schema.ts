@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { dnsConfigSchema } from '../services/dns/dns-config'
 import { originConfigSchema } from '../services/origin/origin-config'
 
 export const LAB_API_VERSION = 'netloom/v1'
@@ -40,7 +41,8 @@ const serviceCommon = {
 
 /** One entry per service kind; `config` is validated by that kind's schema (main/common/services/<kind>). */
 export const serviceSchema = z.discriminatedUnion('kind', [
-  z.object({ ...serviceCommon, kind: z.literal('origin'), config: originConfigSchema.prefault({}) }).strict()
+  z.object({ ...serviceCommon, kind: z.literal('origin'), config: originConfigSchema.prefault({}) }).strict(),
+  z.object({ ...serviceCommon, kind: z.literal('dns'), config: dnsConfigSchema.prefault({}) }).strict()
 ])
 
 export const layoutSchema = z

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { LabEvents } from '../../common/contract/lab-api'
 import { MetricsRegistry } from '../metrics/metrics-registry'
 import { createFakeModule } from '../testing/fake-service'
+import type { ServiceModule } from '../services/service-module'
 import { LabHost, planApply } from './lab-host'
 
 function labYaml(services: string, name = 'test'): string {
@@ -19,7 +20,7 @@ const twoServices = labYaml(`  - id: api
 
 let hosts: LabHost[] = []
 function makeHost(fake = createFakeModule()) {
-  const host = new LabHost({ modules: [fake.module], metrics: new MetricsRegistry() })
+  const host = new LabHost({ modules: [fake.module as ServiceModule], metrics: new MetricsRegistry() })
   hosts.push(host)
   return { host, ...fake }
 }

@@ -1,3 +1,4 @@
+import type { Socket as UdpSocket } from 'node:dgram'
 import type { Server } from 'node:net'
 import { LabError } from '../../common/errors/lab-error'
 
@@ -74,5 +75,17 @@ export function closeServer(server: Server, graceMs: number): Promise<void> {
       resolve()
     })
     http.closeIdleConnections?.()
+  })
+}
+
+/** Binds a UDP socket, with the same errors as `listen`. */
+export function bindUdp(socket: UdpSocket, address: ListenAddress, serviceId: string): Promise<ListenAddress> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, address, serviceId))
+    socket.once('error', onError)
+    socket.bind({ address: address.host, port: address.port, exclusive: true }, () => {
+      socket.off('error', onError)
+      resolve({ host: address.host, port: socket.address().port })
+    })
   })
 }

@@ -6,7 +6,10 @@
 export class WireWriter {
   private buffer = new Uint8Array(512)
   private view = new DataView(this.buffer.buffer)
-  /** Lowercased name suffix → offset of its first occurrence (offsets must fit in 14 bits). */
+  /**
+   * Name suffix → offset of its first occurrence (offsets must fit in 14 bits). Matching is exact, case
+   * included, so that every name keeps the case it was written with (RFC 4343 §4).
+   */
   private readonly names = new Map<string, number>()
   length = 0
 
@@ -86,7 +89,7 @@ export class WireWriter {
 function suffixKey(labels: readonly Uint8Array[], from: number): string {
   let key = ''
   for (let i = from; i < labels.length; i++) {
-    for (const byte of labels[i]!) key += String.fromCharCode(byte >= 0x41 && byte <= 0x5a ? byte + 32 : byte)
+    for (const byte of labels[i]!) key += String.fromCharCode(byte)
     key += '\u0000'
   }
   return key

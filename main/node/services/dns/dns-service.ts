@@ -1,0 +1,141 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram'
+import diagnosticsChannel from 'node:diagnostics_channel'
+import { createServer, isIPv6, type Server, type Socket } from 'node:net'
+import type { ServiceEndpoint } from '../../../common/contract/lab-types'
+import { formatName } from '../../../common/services/dns/dns-name'
+import { typeName } from '../../../common/services/dns/record-types'
+import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
+import { bindUdp, closeServer, formatAddress, listen, type ListenAddress } from '../../net/listen'
+import { BaseService } from '../base-service'
+import type { ServiceContext, ServiceSpecOf } from '../service-module'
+import { answerQuery } from './answer'
+import { encodeResponse, parseQuery } from './message'
+import { Zone } from './zone'
+
+/** RFC 7766 §6.2.3: idle TCP connections are closed after a few seconds. */
+const tcpIdleMs = 10_000
+const plainUdpLimit = 512
+const tcpLimit = 65_535
+const queryTopic = diagnosticsChannel.channel(trafficTopic('dns'))
+
+/**
+ * An authoritative name server for the lab's hosted zones, over UDP and TCP on one address. It never
+ * recurses: names outside its zones get REFUSED.
+ */
+export class DnsService extends BaseService<'dns'> {
+  private zones: Zone[]
+  private udp: UdpSocket | undefined
+  private tcp: Server | undefined
+  private bound: ListenAddress | undefined
+  private readonly queries
+  private readonly duration
+  private readonly truncated
+
+  constructor(spec: ServiceSpecOf<'dns'>, ctx: ServiceContext) {
+    super(spec, ctx)
+    this.zones = spec.config.zones.map((zone) => new Zone(zone))
+    this.queries = ctx.metrics.counter('lab_dns_queries_total', 'Queries answered, by type, rcode and transport.')
+    this.duration = ctx.metrics.histogram('lab_dns_response_duration_seconds', 'Time to answer a query.')
+    this.truncated = ctx.metrics.counter('lab_dns_truncated_total', 'UDP answers sent with TC=1 (the client retries over TCP).')
+  }
+
+  protected async onStart(): Promise<void> {
+    const tcp = createServer((socket) => this.serveTcp(socket))
+    const bound = await listen(tcp, this.spec.listen, this.id)
+    this.tcp = tcp
+    this.resources.add({ dispose: () => tcp.close() })
+    const udp = createSocket({ type: isIPv6(bound.host) ? 'udp6' : 'udp4' })
+    try {
+      await bindUdp(udp, bound, this.id)
+    } catch (error) {
+      tcp.close()
+      throw error
+    }
+    udp.on('message', (message, remote) => this.serveUdp(udp, message, remote.address, remote.port))
+    udp.on('error', (error) => this.ctx.log.warn(`UDP socket error: ${error.message}`))
+    this.udp = udp
+    this.resources.add({ dispose: () => udp.close() })
+    this.bound = bound
+    this.ctx.log.info(`serving ${this.zones.length} zone(s) on ${formatAddress(bound)} (UDP and TCP)`)
+  }
+
+  protected async onStop(): Promise<void> {
+    this.udp?.close()
+    this.udp = undefined
+    if (this.tcp) await closeServer(this.tcp, 1000)
+    this.tcp = undefined
+  }
+
+  protected override onReconfigure(next: ServiceSpecOf<'dns'>): Promise<boolean> {
+    const { host, port } = this.spec.listen
+    if (next.listen.host !== host || next.listen.port !== port) return Promise.resolve(false)
+    // Zones are rebuilt first, so a bad zone leaves the old ones answering.
+    this.zones = next.config.zones.map((zone) => new Zone(zone))
+    return Promise.resolve(true)
+  }
+
+  endpoints(): ServiceEndpoint[] {
+    const { host, port } = this.bound ?? this.spec.listen
+    return [
+      { protocol: 'udp', host, port },
+      { protocol: 'tcp', host, port }
+    ]
+  }
+
+  private serveUdp(socket: UdpSocket, message: Buffer, address: string, port: number): void {
+    const reply = this.answer(message, address, 'UDP')
+    if (reply) socket.send(reply, port, address)
+  }
+
+  /** RFC 7766: two-byte length prefix, several queries per connection, answered in order. */
+  private serveTcp(socket: Socket): void {
+    let pending: Buffer = Buffer.alloc(0)
+    socket.setTimeout(tcpIdleMs, () => socket.destroy())
+    socket.on('error', () => socket.destroy())
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk
+      while (pending.length >= 2) {
+        const length = pending.readUInt16BE(0)
+        if (pending.length < 2 + length) break
+        const message = pending.subarray(2, 2 + length)
+        pending = pending.subarray(2 + length)
+        const reply = this.answer(message, socket.remoteAddress ?? '', 'TCP')
+        if (!reply) continue
+        const frame = Buffer.allocUnsafe(2 + reply.length)
+        frame.writeUInt16BE(reply.length, 0)
+        frame.set(reply, 2)
+        socket.write(frame)
+      }
+    })
+  }
+
+  private answer(message: Uint8Array, source: string, transport: 'UDP' | 'TCP'): Uint8Array | undefined {
+    const started = performance.now()
+    const query = parseQuery(message)
+    if (!query) return undefined
+    const answered = answerQuery(this.zones, query, source, { minimal: this.spec.config.minimalResponses })
+    const serverUdpSize = this.spec.config.maxUdpPayload
+    const limit = transport === 'TCP' ? tcpLimit : query.edns ? Math.min(query.edns.udpSize, serverUdpSize) : plainUdpLimit
+    const encoded = encodeResponse(query, answered.response, limit, serverUdpSize)
+    const durationMs = performance.now() - started
+    const qtype = query.question ? typeName(query.question.type) : '-'
+    this.queries.inc({ qtype, rcode: answered.rcodeName, transport })
+    this.duration.observe(durationMs / 1000)
+    if (encoded.truncated) this.truncated.inc()
+    if (queryTopic.hasSubscribers) {
+      const signal: TrafficSignal = {
+        serviceId: this.id,
+        method: qtype,
+        path: query.question ? formatName(query.question.labels) : '-',
+        status: answered.response.rcode,
+        outcome: answered.rcodeName,
+        explanation: encoded.truncated ? `${answered.explanation}; over ${limit} bytes, sent with TC=1` : answered.explanation,
+        durationMs,
+        clientAddress: source,
+        bytesOut: encoded.bytes.length
+      }
+      queryTopic.publish(signal)
+    }
+    return encoded.bytes
+  }
+}

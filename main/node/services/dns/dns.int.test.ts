@@ -1,0 +1,141 @@
+import { createSocket } from 'node:dgram'
+import diagnosticsChannel from 'node:diagnostics_channel'
+import { connect, createServer } from 'node:net'
+import dnsPacket from 'dns-packet'
+import { afterEach, describe, expect, it } from 'vitest'
+import { serviceSchema } from '../../../common/topology/lab-schema'
+import { systemClock } from '../../base/clock'
+import { nullLogger } from '../../lab-host/logger'
+import type { TrafficSignal } from '../../lab-host/traffic-recorder'
+import { MetricsRegistry } from '../../metrics/metrics-registry'
+import { listen } from '../../net/listen'
+import type { ServiceSpecOf } from '../service-module'
+import { DnsService } from './dns-service'
+import { testZones } from './testing-zone'
+
+type Decoded = dnsPacket.DecodedPacket & { rcode?: string }
+const running: DnsService[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((service) => service.stop()))
+})
+
+function spec(port = 0): ServiceSpecOf<'dns'> {
+  return serviceSchema.parse({ id: 'dns-main', kind: 'dns', listen: { host: '127.0.0.1', port }, config: testZones() }) as ServiceSpecOf<'dns'>
+}
+
+async function start() {
+  const metrics = new MetricsRegistry()
+  const service = new DnsService(spec(), { id: 'dns-main', labDir: '.', log: nullLogger, metrics: metrics.scope({ service: 'dns-main' }), clock: systemClock })
+  await service.start()
+  running.push(service)
+  return { service, metrics, port: service.endpoints()[0]!.port }
+}
+
+const query = (name: string, type: string, id = 1) => dnsPacket.encode({ type: 'query', id, questions: [{ type: type as 'A', name, class: 'IN' }] })
+
+function udp(port: number, message: Uint8Array): Promise<Decoded> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4')
+    const timer = setTimeout(() => {
+      socket.close()
+      reject(new Error('no UDP answer'))
+    }, 3000)
+    socket.once('message', (reply) => {
+      clearTimeout(timer)
+      socket.close()
+      resolve(dnsPacket.decode(reply) as Decoded)
+    })
+    socket.send(message, port, '127.0.0.1')
+  })
+}
+
+/** Sends several queries on one TCP connection, in one write (pipelining), and reads all answers. */
+function tcp(port: number, messages: Uint8Array[]): Promise<Decoded[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let buffer = Buffer.alloc(0)
+    const answers: Decoded[] = []
+    socket.on('error', reject)
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk])
+      while (buffer.length >= 2 && buffer.length >= 2 + buffer.readUInt16BE(0)) {
+        answers.push(dnsPacket.decode(buffer.subarray(2, 2 + buffer.readUInt16BE(0))) as Decoded)
+        buffer = buffer.subarray(2 + buffer.readUInt16BE(0))
+      }
+      if (answers.length === messages.length) {
+        socket.end()
+        resolve(answers)
+      }
+    })
+    socket.write(Buffer.concat(messages.map((m) => Buffer.concat([Buffer.from([m.length >> 8, m.length & 0xff]), m]))))
+  })
+}
+
+describe('dns service', () => {
+  it('answers over UDP and TCP on the same port', async () => {
+    const { port, service } = await start()
+    expect(service.endpoints()).toEqual([
+      { protocol: 'udp', host: '127.0.0.1', port },
+      { protocol: 'tcp', host: '127.0.0.1', port }
+    ])
+    const answer = await udp(port, query('web.example.test', 'A'))
+    expect(answer.answers?.map((a) => a.data)).toEqual(['192.0.2.10', '192.0.2.11'])
+    const [overTcp] = await tcp(port, [query('web.example.test', 'AAAA')])
+    expect(overTcp!.answers?.map((a) => a.data)).toEqual(['2001:db8::10'])
+  })
+
+  it('sets TC over UDP when an answer is too big, and gives it whole over TCP', async () => {
+    const { port, metrics } = await start()
+    const truncated = await udp(port, query('many.example.test', 'A'))
+    expect(truncated.flags! & dnsPacket.TRUNCATED_RESPONSE).toBeTruthy()
+    const [full] = await tcp(port, [query('many.example.test', 'A')])
+    expect(full!.answers).toHaveLength(40)
+    expect(metrics.snapshot(0).series).toContainEqual(expect.objectContaining({ name: 'lab_dns_truncated_total', value: 1 }))
+  })
+
+  it('answers pipelined TCP queries in order on one connection', async () => {
+    const { port } = await start()
+    const answers = await tcp(port, [query('web.example.test', 'A', 1), query('nope.example.test', 'A', 2), query('example.org', 'A', 3)])
+    expect(answers.map((a) => [a.id, a.rcode])).toEqual([
+      [1, 'NOERROR'],
+      [2, 'NXDOMAIN'],
+      [3, 'REFUSED']
+    ])
+  })
+
+  it('publishes each query with its explanation and counts it', async () => {
+    const seen: TrafficSignal[] = []
+    const listener = (message: unknown) => seen.push(message as TrafficSignal)
+    diagnosticsChannel.subscribe('lab:dns:request', listener)
+    try {
+      const { port, metrics } = await start()
+      await udp(port, query('www.example.test', 'A'))
+      expect(seen[0]).toMatchObject({ serviceId: 'dns-main', method: 'A', path: 'www.example.test.', status: 0, outcome: 'NOERROR', clientAddress: '127.0.0.1' })
+      expect(seen[0]!.explanation).toBe('www.example.test. is a CNAME to web.example.test., A web.example.test.: 2 record(s)')
+      expect(metrics.snapshot(0).series).toContainEqual(
+        expect.objectContaining({ name: 'lab_dns_queries_total', labels: { qtype: 'A', rcode: 'NOERROR', transport: 'UDP', service: 'dns-main' }, value: 1 })
+      )
+    } finally {
+      diagnosticsChannel.unsubscribe('lab:dns:request', listener)
+    }
+  })
+
+  it('changes its zones in place on reconfigure', async () => {
+    const { service, port } = await start()
+    const next = spec()
+    next.config.zones[0]!.records.push({ name: 'new', type: 'A', ttl: 60, values: ['192.0.2.200'] })
+    expect(await service.reconfigure(next)).toBe('reconfigured')
+    expect((await udp(port, query('new.example.test', 'A'))).answers?.[0]?.data).toBe('192.0.2.200')
+  })
+
+  it('fails with LAB_ERR_PORT_IN_USE when the port is taken', async () => {
+    const blocker = createServer()
+    const { port } = await listen(blocker, { host: '127.0.0.1', port: 0 }, 'blocker')
+    try {
+      const service = new DnsService(spec(port), { id: 'dns-main', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({}), clock: systemClock })
+      await expect(service.start()).rejects.toMatchObject({ code: 'LAB_ERR_PORT_IN_USE', details: { serviceId: 'dns-main' } })
+    } finally {
+      blocker.close()
+    }
+  })
+})

@@ -1,0 +1,161 @@
+import { formatName, isSubdomain, type Labels } from '../../../common/services/dns/dns-name'
+import { cnameTarget, rdataNames } from '../../../common/services/dns/rdata'
+import { recordTypeCodes, typeName } from '../../../common/services/dns/record-types'
+import { cidrContains } from './cidr'
+import type { RRset, Zone } from './zone'
+
+export const rcodes = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const
+export type RcodeName = keyof typeof rcodes
+
+const ANY = 255
+/** CNAME chains longer than this stop (loops, or a lab gone wrong); what was found so far is returned. */
+const maxChain = 8
+
+export interface LookupQuery {
+  name: Labels
+  type: number
+  /** The client's address, for private zones. */
+  source: string
+}
+
+export interface LookupResult {
+  rcode: RcodeName
+  authoritative: boolean
+  answer: RRset[]
+  authority: RRset[]
+  additional: RRset[]
+  /** The zone that answered, if any. */
+  zone?: string
+  /** One sentence for the query log: why this answer. */
+  explanation: string
+}
+
+/**
+ * Chooses the zone for a query as Route 53 does: the most specific zone that contains the name and that
+ * this client may see; a private zone beats a public one of the same name.
+ */
+export function selectZone(zones: readonly Zone[], name: Labels, source: string): Zone | undefined {
+  let best: Zone | undefined
+  for (const zone of zones) {
+    if (!zone.contains(name)) continue
+    if (zone.sources && !zone.sources.some((range) => cidrContains(range, source))) continue
+    if (!best || zone.origin.length > best.origin.length || (zone.origin.length === best.origin.length && zone.sources && !best.sources))
+      best = zone
+  }
+  return best
+}
+
+/** The authoritative answer to one question (RFC 1034 §4.3.2), with Route 53's non-minimal extras. */
+export function lookup(zones: readonly Zone[], query: LookupQuery, options: { minimal: boolean }): LookupResult {
+  const zone = selectZone(zones, query.name, query.source)
+  const qname = formatName(query.name)
+  if (!zone) {
+    return { rcode: 'REFUSED', authoritative: false, answer: [], authority: [], additional: [], explanation: `${qname} is in no zone this server serves to ${query.source}; it does not recurse` }
+  }
+  const zoneName = formatName(zone.origin)
+  const answer: RRset[] = []
+  const steps: string[] = []
+  let name = query.name
+
+  for (let hop = 0; ; hop++) {
+    const cut = zone.delegationAbove(name)
+    if (cut && !(query.type === recordTypeCodes.DS && formatName(cut.name) === formatName(name))) {
+      if (answer.length > 0) return done('NOERROR', true, [], `${steps.join(', ')}; the chain leaves the zone at the delegation ${formatName(cut.name)}`)
+      const glue = glueFor(zone, cut)
+      return { rcode: 'NOERROR', authoritative: false, answer: [], authority: [cut], additional: glue, zone: zoneName, explanation: `${qname} is delegated to ${cut.rdatas.length} name server(s) at ${formatName(cut.name)}: referral` }
+    }
+
+    let source = name
+    let wildcard = false
+    if (!zone.exists(name)) {
+      const synthesized = wildcardFor(zone, name)
+      if (!synthesized) {
+        if (answer.length > 0) return done('NXDOMAIN', true, [zone.negativeSoa()], `${steps.join(', ')}; ${formatName(name)} does not exist`)
+        return done('NXDOMAIN', true, [zone.negativeSoa()], `${qname} does not exist in ${zoneName}`)
+      }
+      source = synthesized
+      wildcard = true
+    }
+    const from = wildcard ? ` (from the wildcard ${formatName(source)})` : ''
+    const own = (rrset: RRset): RRset => ({ ...rrset, name })
+
+    if (query.type === ANY) {
+      // RFC 8482 §4.2: answer ANY with one conveniently chosen RRset rather than everything.
+      const first = zone.rrsets(source)[0]
+      if (!first) return done('NOERROR', true, [zone.negativeSoa()], `${formatName(name)} has no records (empty non-terminal)`)
+      answer.push(own(first))
+      return done('NOERROR', true, positiveAuthority(), `ANY answered minimally with the ${typeName(first.type)} RRset (RFC 8482)${from}`)
+    }
+    const exact = zone.rrset(source, query.type)
+    if (exact) {
+      answer.push(own(exact))
+      steps.push(`${typeName(query.type)} ${formatName(name)}: ${exact.rdatas.length} record(s)${from}`)
+      return done('NOERROR', true, positiveAuthority(), steps.join(', '))
+    }
+    const cname = zone.rrset(source, recordTypeCodes.CNAME)
+    if (cname && query.type !== recordTypeCodes.CNAME) {
+      answer.push(own(cname))
+      const target = cnameTarget(cname.rdatas[0]!)
+      steps.push(`${formatName(name)} is a CNAME to ${target ? formatName(target) : '?'}${from}`)
+      if (!target || !zone.contains(target)) return done('NOERROR', true, positiveAuthority(), `${steps.join(', ')}, outside the zone: the resolver follows it`)
+      if (hop >= maxChain) return done('NOERROR', true, positiveAuthority(), `${steps.join(', ')}; stopped after ${maxChain} CNAMEs`)
+      name = target
+      continue
+    }
+    steps.push(`${formatName(name)} exists but has no ${typeName(query.type)} record${from}`)
+    return done('NOERROR', true, [zone.negativeSoa()], answer.length ? steps.join(', ') : `${steps.join(', ')}: NODATA`)
+  }
+
+  function positiveAuthority(): RRset[] {
+    return options.minimal ? [] : [zone!.ns]
+  }
+
+  function done(rcode: RcodeName, authoritative: boolean, authority: RRset[], explanation: string): LookupResult {
+    const additional = options.minimal ? [] : additionalFor(zone!, [...answer, ...authority])
+    return { rcode, authoritative, answer, authority, additional, zone: zoneName, explanation }
+  }
+}
+
+/** The closest encloser's wildcard (RFC 4592 §3.3.1), if the zone has one for this name. */
+function wildcardFor(zone: Zone, name: Labels): Labels | undefined {
+  for (let encloser = name.slice(1); encloser.length >= zone.origin.length; encloser = encloser.slice(1)) {
+    if (!zone.exists(encloser)) continue
+    const star: Labels = [Uint8Array.of(0x2a), ...encloser]
+    return zone.exists(star) ? star : undefined
+  }
+  return undefined
+}
+
+/** A and AAAA of in-zone name servers of a delegation, including those below the cut (glue). */
+function glueFor(zone: Zone, cut: RRset): RRset[] {
+  const glue: RRset[] = []
+  for (const rdata of cut.rdatas)
+    for (const { name } of rdataNames(rdata)) {
+      if (!isSubdomain(name, zone.origin)) continue
+      for (const type of [recordTypeCodes.A, recordTypeCodes.AAAA]) {
+        const rrset = zone.rrset(name, type)
+        if (rrset) glue.push(rrset)
+      }
+    }
+  return glue
+}
+
+/** Addresses of the names that NS, MX and SRV records point at, when the zone has them (RFC 1035 §3.3). */
+function additionalFor(zone: Zone, sections: RRset[]): RRset[] {
+  const out: RRset[] = []
+  const seen = new Set<string>()
+  for (const rrset of sections)
+    for (const rdata of rrset.rdatas)
+      for (const { name } of rdataNames(rdata)) {
+        if (!isSubdomain(name, zone.origin) || zone.delegationAbove(name)) continue
+        for (const type of [recordTypeCodes.A, recordTypeCodes.AAAA]) {
+          const found = zone.rrset(name, type)
+          const key = `${formatName(name)}/${type}`
+          if (found && !seen.has(key)) {
+            seen.add(key)
+            out.push(found)
+          }
+        }
+      }
+  return out
+}
