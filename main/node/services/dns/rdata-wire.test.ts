@@ -26,7 +26,7 @@ function decodeAnswer(type: RecordType, text: string): unknown {
   w.u16(0)
   writeRdata(parseRdata(type, text, origin), w)
   w.patchU16(at, w.length - at - 2)
-  return dnsPacket.decode(Buffer.from(w.finish())).answers?.[0]?.data
+  return (dnsPacket.decode(Buffer.from(w.finish())).answers?.[0] as { data?: unknown } | undefined)?.data
 }
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')

@@ -2,6 +2,7 @@ import { isSubdomain, lowercaseName, nameKey, parseName, type Labels } from '../
 import { parseRdata, type Rdata } from '../../../common/services/dns/rdata'
 import { recordTypeCodes, type RecordType } from '../../../common/services/dns/record-types'
 import type { DnsZoneConfig } from '../../../common/services/dns/dns-config'
+import { route53DefaultNs, route53DefaultSoa } from '../../../common/services/dns/zone-file'
 import { parseCidr, type Cidr } from './cidr'
 
 /** All records of one name and type: what DNS answers with as a unit. */
@@ -11,15 +12,6 @@ export interface RRset {
   ttl: number
   rdatas: Rdata[]
 }
-
-/**
- * The SOA and NS records Route 53 creates in every private hosted zone (and, with other server names,
- * in public ones): SOA TTL 900 with minimum 86400, NS TTL 172800.
- */
-export const defaultSoa = 'ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400'
-export const defaultNameServers = ['ns-1536.awsdns-00.co.uk.', 'ns-0.awsdns-00.com.', 'ns-1024.awsdns-00.org.', 'ns-512.awsdns-00.net.']
-const soaTtl = 900
-const nsTtl = 172800
 
 /** One hosted zone, indexed for lookups: name → type → RRset, with the delegation points. */
 export class Zone {
@@ -43,12 +35,12 @@ export class Zone {
       const rdatas = record.values.map((value) => parseRdata(record.type as RecordType, value, this.origin))
       this.add({ name, type, ttl: record.ttl, rdatas })
     }
-    this.soa = this.rrset(this.origin, recordTypeCodes.SOA) ?? this.add({ name: this.origin, type: recordTypeCodes.SOA, ttl: soaTtl, rdatas: [parseRdata('SOA', defaultSoa, this.origin)] })
+    this.soa = this.rrset(this.origin, recordTypeCodes.SOA) ?? this.add({ name: this.origin, type: recordTypeCodes.SOA, ttl: route53DefaultSoa.ttl, rdatas: [parseRdata('SOA', route53DefaultSoa.value, this.origin)] })
     this.ns = this.rrset(this.origin, recordTypeCodes.NS) ?? this.add({
       name: this.origin,
       type: recordTypeCodes.NS,
-      ttl: nsTtl,
-      rdatas: defaultNameServers.map((server) => parseRdata('NS', server, this.origin))
+      ttl: route53DefaultNs.ttl,
+      rdatas: route53DefaultNs.values.map((server) => parseRdata('NS', server, this.origin))
     })
   }
 
