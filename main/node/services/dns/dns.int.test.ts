@@ -1,6 +1,5 @@
-import { createSocket } from 'node:dgram'
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { connect, createServer } from 'node:net'
+import { createServer } from 'node:net'
 import dnsPacket from 'dns-packet'
 import { afterEach, describe, expect, it } from 'vitest'
 import { serviceSchema } from '../../../common/topology/lab-schema'
@@ -11,11 +10,9 @@ import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
 import type { ServiceSpecOf } from '../service-module'
 import { DnsService } from './dns-service'
+import { dataOf, encodeQuery, queryTcp, queryUdp, type Decoded } from './testing-client'
 import { testZones } from './testing-zone'
 
-type Decoded = dnsPacket.DecodedPacket & { rcode?: string }
-/** The data of each answer record (dns-packet's types leave `data` off OPT records). */
-const dataOf = (packet: Decoded) => (packet.answers ?? []).map((answer) => (answer as { data?: unknown }).data)
 const running: DnsService[] = []
 afterEach(async () => {
   await Promise.all(running.splice(0).map((service) => service.stop()))
@@ -33,45 +30,9 @@ async function start() {
   return { service, metrics, port: service.endpoints()[0]!.port }
 }
 
-const query = (name: string, type: string, id = 1) => dnsPacket.encode({ type: 'query', id, questions: [{ type: type as 'A', name, class: 'IN' }] })
-
-function udp(port: number, message: Uint8Array): Promise<Decoded> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4')
-    const timer = setTimeout(() => {
-      socket.close()
-      reject(new Error('no UDP answer'))
-    }, 3000)
-    socket.once('message', (reply) => {
-      clearTimeout(timer)
-      socket.close()
-      resolve(dnsPacket.decode(reply) as Decoded)
-    })
-    socket.send(message, port, '127.0.0.1')
-  })
-}
-
-/** Sends several queries on one TCP connection, in one write (pipelining), and reads all answers. */
-function tcp(port: number, messages: Uint8Array[]): Promise<Decoded[]> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    let buffer = Buffer.alloc(0)
-    const answers: Decoded[] = []
-    socket.on('error', reject)
-    socket.on('data', (chunk) => {
-      buffer = Buffer.concat([buffer, chunk])
-      while (buffer.length >= 2 && buffer.length >= 2 + buffer.readUInt16BE(0)) {
-        answers.push(dnsPacket.decode(buffer.subarray(2, 2 + buffer.readUInt16BE(0))) as Decoded)
-        buffer = buffer.subarray(2 + buffer.readUInt16BE(0))
-      }
-      if (answers.length === messages.length) {
-        socket.end()
-        resolve(answers)
-      }
-    })
-    socket.write(Buffer.concat(messages.map((m) => Buffer.concat([Buffer.from([m.length >> 8, m.length & 0xff]), m]))))
-  })
-}
+const query = (name: string, type: string, id = 1) => encodeQuery(name, type, { id })
+const udp = async (port: number, message: Uint8Array) => dnsPacket.decode(await queryUdp(port, message)) as Decoded
+const tcp = async (port: number, messages: Uint8Array[]) => (await queryTcp(port, messages)).map((reply) => dnsPacket.decode(reply) as Decoded)
 
 describe('dns service', () => {
   it('answers over UDP and TCP on the same port', async () => {

@@ -111,7 +111,8 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
   }
 
   function done(rcode: RcodeName, authoritative: boolean, authority: RRset[], explanation: string): LookupResult {
-    const additional = options.minimal ? [] : additionalFor(zone!, [...answer, ...authority])
+    // Minimal answers (Knot's) still give the addresses of answer targets; they only skip the NS set's.
+    const additional = additionalFor(zone!, options.minimal ? answer : [...answer, ...authority])
     return { rcode, authoritative, answer, authority, additional, zone: zoneName, explanation }
   }
 }
