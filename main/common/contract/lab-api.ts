@@ -3,6 +3,7 @@ import { httpMethods } from '../services/origin/origin-config'
 import { serviceIdSchema } from '../topology/lab-schema'
 import type {
   ApplyReport,
+  DnsQueryResult,
   HttpProbeResult,
   LabSnapshot,
   LogEntry,
@@ -59,6 +60,22 @@ export const labApiParams = {
       body: z.instanceof(Uint8Array).optional()
     })
     .strict(),
+  /**
+   * Send one DNS query to a lab name server (the app's "dig"), from a loopback source address of the
+   * caller's choice, so that private zones can be tried.
+   */
+  'dns.query': z
+    .object({
+      serviceId: serviceIdSchema,
+      name: z.string().min(1).max(300),
+      type: z.string().regex(/^([A-Za-z]{1,10}|TYPE[0-9]{1,5})$/, 'must be a record type such as A, MX or TYPE65'),
+      transport: z.enum(['udp', 'tcp']).default('udp'),
+      source: z
+        .string()
+        .regex(/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1)$/, 'must be a loopback address (127.x.y.z or ::1)')
+        .optional()
+    })
+    .strict(),
   'system.info': empty
 } as const
 
@@ -79,6 +96,7 @@ export interface LabResults {
   'logs.recent': LogEntry[]
   'traffic.recent': TrafficEntry[]
   'http.probe': HttpProbeResult
+  'dns.query': DnsQueryResult
   'system.info': SystemInfo
 }
 

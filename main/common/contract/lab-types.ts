@@ -134,3 +134,30 @@ export interface HttpProbeResult {
   durationMs: number
   url: string
 }
+
+/** One record of a DNS answer, in presentation format. */
+export interface DnsRecordView {
+  name: string
+  ttl: number
+  type: string
+  value: string
+}
+
+/** What the app's "dig" got back from a lab name server. */
+export interface DnsQueryResult {
+  /** `NOERROR`, `NXDOMAIN`, `REFUSED`, `BADVERS`, … */
+  rcode: string
+  flags: { aa: boolean; tc: boolean; rd: boolean; ra: boolean }
+  /** `name. TYPE` as the server echoed it. */
+  question: string
+  answer: DnsRecordView[]
+  authority: DnsRecordView[]
+  additional: DnsRecordView[]
+  durationMs: number
+  /** The transport of the final answer. */
+  transport: 'udp' | 'tcp'
+  /** The UDP answer had TC=1, so the query was repeated over TCP. */
+  retriedOverTcp: boolean
+  bytes: number
+  server: string
+}

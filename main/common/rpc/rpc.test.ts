@@ -52,6 +52,19 @@ function fakeApi() {
         url: 'http://127.0.0.1:8080/'
       })
     },
+    'dns.query': record('dns.query', {
+      rcode: 'NOERROR',
+      flags: { aa: true, tc: false, rd: true, ra: false },
+      question: 'www.example.test. A',
+      answer: [{ name: 'www.example.test.', ttl: 300, type: 'A', value: '192.0.2.1' }],
+      authority: [],
+      additional: [],
+      durationMs: 1,
+      transport: 'udp' as const,
+      retriedOverTcp: false,
+      bytes: 60,
+      server: '127.0.0.1#53'
+    }),
     'system.info': record('system.info', { version: '0.1.0', platform: 'linux', nodeVersion: 'v20', isRoot: false, mode: 'cli' as const })
   }
   return { api, seen }
@@ -110,6 +123,17 @@ describe('RPC round trips, one per domain', () => {
     expect(params.body).toBeInstanceOf(Uint8Array)
     expect([...params.body]).toEqual([7, 8])
     expect(params.path).toBe('/')
+  })
+
+  it('dns.query, with the transport defaulted and the source checked', async () => {
+    const { api, seen } = fakeApi()
+    client = connect(api).client
+    expect((await client.call('dns.query', { serviceId: 'dns', name: 'www.example.test', type: 'A' })).answer).toHaveLength(1)
+    expect(seen).toContainEqual(['dns.query', { serviceId: 'dns', name: 'www.example.test', type: 'A', transport: 'udp' }])
+    await expect(client.call('dns.query', { serviceId: 'dns', name: 'x', type: 'A', source: '192.0.2.1' })).rejects.toMatchObject({
+      code: 'LAB_ERR_RPC_BAD_REQUEST',
+      message: expect.stringContaining('loopback')
+    })
   })
 
   it('system.info', async () => {

@@ -1,6 +1,7 @@
 import { LabError } from '../../common/errors/lab-error'
 import type { LabApi, LabEvents } from '../../common/contract/lab-api'
-import type { HttpProbeResult, SystemInfo } from '../../common/contract/lab-types'
+import type { DnsQueryResult, HttpProbeResult, SystemInfo } from '../../common/contract/lab-types'
+import { queryDns } from '../services/dns/dns-client'
 import { loadLab } from '../../common/topology/load-lab'
 import packageJson from '../../../package.json'
 import type { LabHost } from './lab-host'
@@ -33,6 +34,7 @@ export function createLabApi(host: LabHost, mode: SystemInfo['mode']): LabApi {
     'logs.recent': async ({ limit }) => host.log.recent(limit ?? 500),
     'traffic.recent': async ({ limit, serviceId }) => host.traffic.recent(limit ?? 500, serviceId),
     'http.probe': (params) => probe(host, params),
+    'dns.query': (params) => dnsQuery(host, params),
     'system.info': async () => ({
       version: packageJson.version,
       platform: `${process.platform}-${process.arch}`,
@@ -95,4 +97,22 @@ function connectHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1'
   if (host === '::') return '[::1]'
   return host.includes(':') ? `[${host}]` : host
+}
+
+/** The app's dig: only to a lab name server's own address, like `probe`. */
+async function dnsQuery(host: LabHost, params: Parameters<LabApi['dns.query']>[0]): Promise<DnsQueryResult> {
+  const service = host.service(params.serviceId)
+  if (!service) throw new LabError('LAB_ERR_SERVICE_NOT_FOUND', `no service "${params.serviceId}" in the running lab`)
+  const endpoint = service.endpoints().find((e) => e.protocol === 'udp')
+  if (service.kind !== 'dns' || !endpoint) throw new LabError('LAB_ERR_REQUEST_FAILED', `${service.id} is not a name server`)
+  if (service.state !== 'running') throw new LabError('LAB_ERR_REQUEST_FAILED', `${service.id} is ${service.state}`)
+  return queryDns({
+    // A wildcard listen address is reached on loopback.
+    host: endpoint.host === '0.0.0.0' ? '127.0.0.1' : endpoint.host === '::' ? '::1' : endpoint.host,
+    port: endpoint.port,
+    name: params.name,
+    type: params.type,
+    transport: params.transport ?? 'udp',
+    ...(params.source ? { source: params.source } : {})
+  })
 }

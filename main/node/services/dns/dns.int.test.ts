@@ -9,6 +9,7 @@ import type { TrafficSignal } from '../../lab-host/traffic-recorder'
 import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
 import type { ServiceSpecOf } from '../service-module'
+import { queryDns } from './dns-client'
 import { DnsService } from './dns-service'
 import { dataOf, encodeQuery, queryTcp, queryUdp, type Decoded } from './testing-client'
 import { testZones } from './testing-zone'
@@ -89,6 +90,26 @@ describe('dns service', () => {
     next.config.zones[0]!.records.push({ name: 'new', type: 'A', ttl: 60, values: ['192.0.2.200'] })
     expect(await service.reconfigure(next)).toBe('reconfigured')
     expect(dataOf(await udp(port, query('new.example.test', 'A')))).toEqual(['192.0.2.200'])
+  })
+
+  it('answers the app\'s dig, retrying a truncated answer over TCP, from a chosen source address', async () => {
+    const { port } = await start()
+    const dig = (name: string, type: string, source?: string) =>
+      queryDns({ host: '127.0.0.1', port, name, type, transport: 'udp', ...(source ? { source } : {}) })
+    const web = await dig('www.example.test', 'A')
+    expect(web).toMatchObject({ rcode: 'NOERROR', flags: { aa: true, tc: false }, question: 'www.example.test. A', transport: 'udp' })
+    expect(web.answer.map((r) => `${r.name} ${r.ttl} ${r.type} ${r.value}`)).toEqual([
+      'www.example.test. 300 CNAME web.example.test.',
+      'web.example.test. 300 A 192.0.2.10',
+      'web.example.test. 300 A 192.0.2.11'
+    ])
+    // The 1.6 KB TXT is over the 1232 bytes the dig offers, so it comes again over TCP.
+    const big = await dig('big.example.test', 'TXT')
+    expect(big).toMatchObject({ retriedOverTcp: true, transport: 'tcp' })
+    expect(big.answer).toHaveLength(1)
+    expect((await dig('db.internal.example.test', 'A', '127.0.0.2')).answer.map((r) => r.value)).toEqual(['10.0.0.5'])
+    expect((await dig('db.internal.example.test', 'A')).rcode).toBe('NXDOMAIN')
+    await expect(dig('www.example.test', 'NOPE')).rejects.toMatchObject({ code: 'LAB_ERR_RPC_BAD_REQUEST' })
   })
 
   it('fails with LAB_ERR_PORT_IN_USE when the port is taken', async () => {

@@ -34,7 +34,8 @@ const headerBytes = 12
 /** RFC 6891 §6.2.5: sizes below 512 are treated as 512. */
 const minUdpSize = 512
 
-class Malformed extends Error {}
+/** A message that breaks the wire format; the text says where. */
+export class Malformed extends Error {}
 
 /**
  * Reads a query. Returns undefined for what must get no answer at all: fewer than 12 bytes, or a
@@ -98,7 +99,7 @@ export function parseQuery(bytes: Uint8Array): Query | undefined {
 }
 
 /** Reads a (possibly compressed) name; pointers must go backwards, so loops are impossible. */
-function readName(bytes: Uint8Array, start: number): { labels: Uint8Array[]; end: number } {
+export function readName(bytes: Uint8Array, start: number): { labels: Uint8Array[]; end: number } {
   const labels: Uint8Array[] = []
   let offset = start
   let end: number | undefined

@@ -1,8 +1,9 @@
 import dnsPacket from 'dns-packet'
 import { describe, expect, it } from 'vitest'
 import { parseName } from '../../../common/services/dns/dns-name'
-import { parseRdata } from '../../../common/services/dns/rdata'
+import { formatRdata, parseRdata } from '../../../common/services/dns/rdata'
 import { recordTypeCodes, type RecordType } from '../../../common/services/dns/record-types'
+import { readRdata } from './rdata-read'
 import { writeRdata } from './rdata-wire'
 import { WireWriter } from './wire-writer'
 
@@ -65,5 +66,44 @@ describe('RDATA on the wire, checked by dns-packet', () => {
     writeRdata(parseRdata('SRV', '1 1 1 sip', origin), w)
     const bytes = w.finish()
     expect(bytes.includes(0xc0)).toBe(false)
+  })
+})
+
+describe('RDATA read back from the wire', () => {
+  it.each<[RecordType, string]>([
+    ['A', '192.0.2.1'],
+    ['AAAA', '2001:db8::1'],
+    ['CAA', '0 issuewild "ca.example; account=1"'],
+    ['CNAME', 'web.example.test.'],
+    ['DS', '60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118'],
+    ['HTTPS', '1 . alpn="h2,h3" ipv6hint=2001:db8::1 ech=AEX+DQBB'],
+    ['MX', '10 mail.example.test.'],
+    ['NAPTR', '100 10 "U" "E2U+sip" "!^.*$!sip:i@e!" .'],
+    ['NS', 'ns1.example.test.'],
+    ['PTR', 'host.example.test.'],
+    ['SOA', 'ns1.example.test. hostmaster.example.test. 7 7200 900 1209600 86400'],
+    ['SPF', '"v=spf1 -all"'],
+    ['SRV', '10 60 5060 sip.example.test.'],
+    ['SSHFP', '4 2 0123456789ABCDEF'],
+    ['SVCB', '16 foo.example.org. mandatory=alpn,ipv4hint alpn="h2,h3-19" no-default-alpn port=8443 ipv4hint=192.0.2.1,192.0.2.2 key65000="x"'],
+    ['TLSA', '3 1 1 0123456789ABCDEF'],
+    ['TXT', '"a b" "\\"q\\"" "\\255"']
+  ])('%s %s', (type, text) => {
+    const w = new WireWriter()
+    // A name first, so that compressed names in the RDATA have something to point at.
+    w.name(origin, true)
+    const start = w.length
+    writeRdata(parseRdata(type, text, origin), w)
+    const message = w.finish()
+    const read = readRdata(recordTypeCodes[type], message, start, message.length - start)
+    expect(formatRdata(read!)).toBe(formatRdata(parseRdata(type, text, origin)))
+  })
+
+  it('refuses RDATA that does not fill its length exactly', () => {
+    const w = new WireWriter()
+    writeRdata(parseRdata('MX', '10 mail', origin), w)
+    const message = w.finish()
+    expect(() => readRdata(recordTypeCodes.MX, message, 0, message.length - 1)).toThrow()
+    expect(() => readRdata(recordTypeCodes.A, Uint8Array.of(1, 2, 3, 4, 5), 0, 5)).toThrow(/left over/)
   })
 })
