@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises'
+import { test as base, expect } from '@playwright/test'
+import { startLab, type RunningLab } from './fixtures'
+import { openView, replaceEditorText, shoot } from './support/ui'
+
+const test = base.extend<{ lab: RunningLab }>({
+  // eslint-disable-next-line no-empty-pattern
+  lab: async ({}, use) => {
+    const lab = await startLab('dns-zones.yaml')
+    await use(lab)
+    await lab.stop()
+  }
+})
+
+async function dig(page: import('@playwright/test').Page, name: string, type: string, source = ''): Promise<void> {
+  await page.getByTestId('dig-name').fill(name)
+  await page.getByTestId('dig-type').selectOption(type)
+  await page.getByTestId('dig-source').fill(source)
+  await page.getByTestId('dig-send').click()
+}
+
+test('the dig form queries the lab name server, private zones included', async ({ page, lab }) => {
+  await page.goto(lab.url)
+  await page.getByTestId('topology-node-dns').click()
+  await expect(page.getByTestId('dns-zones')).toContainText('internal.shop.test')
+  await dig(page, 'www.shop.test', 'A')
+  await expect(page.getByTestId('dig-rcode')).toHaveText('NOERROR')
+  await expect(page.getByTestId('dig-answer')).toContainText('www.shop.test.\t300\tIN\tCNAME\tweb.shop.test.')
+  await shoot(page, 'dns-dig')
+  await dig(page, 'api.internal.shop.test', 'A', '127.0.0.2')
+  await expect(page.getByTestId('dig-answer')).toContainText('10.0.1.15')
+  await dig(page, 'api.internal.shop.test', 'A')
+  await expect(page.getByTestId('dig-rcode')).toHaveText('NXDOMAIN')
+  // Every query shows up in the Traffic view with its explanation.
+  await openView(page, 'Traffic')
+  await expect(page.getByTestId('traffic-row').first()).toContainText('NXDOMAIN')
+  await shoot(page, 'dns-traffic')
+})
+
+test('a record added in the editor is served after Apply', async ({ page, lab }) => {
+  await page.goto(lab.url)
+  await expect(page.getByTestId('topology-node-dns')).toHaveAttribute('data-state', 'running')
+  await openView(page, 'Editor')
+  await expect(page.getByTestId('editor').locator('.monaco-editor')).toBeVisible()
+  const source = await readFile(lab.file, 'utf8')
+  const added = source.replace('            - { name: web, type: A, values: [127.0.0.1] }', '            - { name: web, type: A, values: [127.0.0.1] }\n            - { name: new, type: TXT, values: [\'"added in the app"\'] }')
+  expect(added).not.toBe(source)
+  await replaceEditorText(page, added)
+  await expect(page.getByTestId('editor-problem')).toHaveCount(0)
+  await page.getByTestId('editor-apply').click()
+  await expect(page.getByTestId('editor-result')).toContainText('dns: reconfigured')
+  await openView(page, 'Topology')
+  await page.getByTestId('topology-node-dns').click()
+  await dig(page, 'new.shop.test', 'TXT')
+  await expect(page.getByTestId('dig-answer')).toContainText('"added in the app"')
+})
+
+test('a bad record value is reported at its line and not applied', async ({ page, lab }) => {
+  await page.goto(lab.url)
+  await openView(page, 'Editor')
+  await expect(page.getByTestId('editor').locator('.monaco-editor')).toBeVisible()
+  const source = await readFile(lab.file, 'utf8')
+  await replaceEditorText(page, source.replace('values: ["10 mail"]', 'values: ["ten mail"]'))
+  await expect(page.getByTestId('editor-problem').first()).toContainText('MX: preference must be an integer 0–65535, got "ten"')
+  await expect(page.getByTestId('editor-apply')).toBeDisabled()
+  await shoot(page, 'dns-editor-error')
+})
