@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { test as base, expect } from '@playwright/test'
+import { test as base, expect, type Page } from '@playwright/test'
 import { startLab, type RunningLab } from './fixtures'
 import { openView, replaceEditorText, shoot } from './support/ui'
 
@@ -12,7 +12,7 @@ const test = base.extend<{ lab: RunningLab }>({
   }
 })
 
-async function dig(page: import('@playwright/test').Page, name: string, type: string, source = ''): Promise<void> {
+async function dig(page: Page, name: string, type: string, source = ''): Promise<void> {
   await page.getByTestId('dig-name').fill(name)
   await page.getByTestId('dig-type').selectOption(type)
   await page.getByTestId('dig-source').fill(source)
