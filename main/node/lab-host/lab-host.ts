@@ -283,7 +283,8 @@ export class LabHost {
       labDir,
       log: this.logger.child(spec.id),
       metrics: this.options.metrics.scope({ service: spec.id }),
-      clock: this.clock
+      clock: this.clock,
+      peers: { endpoints: (id) => this.services.get(id)?.endpoints() }
     })
     service.onDidChangeState((state) => {
       this.events.emit('services.stateChanged', {

@@ -19,6 +19,11 @@ export interface ServiceContext {
   /** Metrics registry scoped with the label `service=<id>`. */
   readonly metrics: MetricsScope
   readonly clock: Clock
+  /**
+   * The other services of the lab, by id: where a health check or an alias finds its target. Services
+   * never hold each other; they look up addresses when they need them.
+   */
+  readonly peers?: { endpoints(id: string): ServiceEndpoint[] | undefined }
 }
 
 /**

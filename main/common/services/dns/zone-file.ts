@@ -1,7 +1,11 @@
 import type { DnsZoneConfig } from './dns-config'
 import { formatName, parseName } from './dns-name'
+import { policyOf } from './dns-routing-config'
 import { formatRdata, parseRdata } from './rdata'
 import type { RecordType } from './record-types'
+
+/** TTL of a record set that gives none (the Route 53 console's default). */
+export const defaultTtl = 300
 
 /** The SOA and NS records Route 53 creates in a new hosted zone (those of its private zones). */
 export const route53DefaultSoa = { ttl: 900, value: 'ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400' }
@@ -25,8 +29,14 @@ export function exportZoneFile(zone: DnsZoneConfig): string {
   records.sort((a, b) => Number(b.type === 'SOA') - Number(a.type === 'SOA'))
   for (const record of records) {
     const owner = formatName(parseName(record.name, origin))
+    const policy = policyOf(record)[0]
+    if (record.alias || policy !== 'simple' || !record.values) {
+      // A master file has no aliases or routing policies: say what was left out rather than guess.
+      lines.push(`; ${owner} ${record.type} (${record.alias ? 'alias' : `${policy} routing`}, set ${record.setIdentifier ?? '-'}) cannot be written in a zone file`)
+      continue
+    }
     for (const value of record.values)
-      lines.push(`${owner} ${record.ttl} IN ${record.type} ${formatRdata(parseRdata(record.type as RecordType, value, origin))}`)
+      lines.push(`${owner} ${record.ttl ?? defaultTtl} IN ${record.type} ${formatRdata(parseRdata(record.type as RecordType, value, origin))}`)
   }
   return `${lines.join('\n')}\n`
 }

@@ -5,6 +5,8 @@ import { answerQuery } from './answer'
 import { encodeResponse, parseQuery } from './message'
 import { testZones } from './testing-zone'
 import { Zone } from './zone'
+import { ClientMaps } from './client-maps'
+import { createRandom } from '../../base/random'
 
 const zones = testZones().zones.map((zone) => new Zone(zone))
 
@@ -28,7 +30,9 @@ function ask(name: string, type: string, options: AskOptions = {}) {
 function raw(bytes: Uint8Array, options: AskOptions = {}) {
   const query = parseQuery(bytes)
   if (!query) return undefined
-  const answered = answerQuery(zones, query, options.source ?? '127.0.0.1', { minimal: options.minimal ?? false })
+  const source = options.source ?? '127.0.0.1'
+  const routing = new ClientMaps(testZones()).context(source, () => true, createRandom(1))
+  const answered = answerQuery(zones, query, source, { minimal: options.minimal ?? false, routing })
   const limit = options.transport === 'TCP' ? 65535 : query.edns ? Math.min(query.edns.udpSize, 4096) : 512
   const encoded = encodeResponse(query, answered.response, limit, 4096)
   // dns-packet reports the header rcode as a name; its types leave it out.

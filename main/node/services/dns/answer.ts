@@ -1,6 +1,7 @@
 import { formatName } from '../../../common/services/dns/dns-name'
 import { lookup, rcodes, type RcodeName } from './lookup'
 import type { Query, Response } from './message'
+import type { RoutingContext } from './routing'
 import type { Zone } from './zone'
 
 const BADVERS = 16
@@ -16,7 +17,7 @@ export interface Answered {
 }
 
 /** Everything between a parsed query and the records to send: protocol checks, then the zone lookup. */
-export function answerQuery(zones: readonly Zone[], query: Query, source: string, options: { minimal: boolean }): Answered {
+export function answerQuery(zones: readonly Zone[], query: Query, source: string, options: { minimal: boolean; routing: RoutingContext }): Answered {
   const empty = (rcode: number, rcodeName: string, explanation: string): Answered => ({
     response: { rcode, authoritative: false, answer: [], authority: [], additional: [] },
     rcodeName,
@@ -28,7 +29,7 @@ export function answerQuery(zones: readonly Zone[], query: Query, source: string
   const question = query.question!
   if (question.class !== classIN) return empty(rcodes.REFUSED, 'REFUSED', `class ${question.class} is not served (only IN)`)
   if (zoneTransfers.has(question.type)) return empty(rcodes.REFUSED, 'REFUSED', `zone transfers are not offered (${formatName(question.labels)})`)
-  const result = lookup(zones, { name: question.labels, type: question.type, source }, options)
+  const result = lookup(zones, { name: question.labels, type: question.type, source, routing: options.routing }, options)
   const name: RcodeName = result.rcode
   return {
     response: { rcode: rcodes[name], authoritative: result.authoritative, answer: result.answer, authority: result.authority, additional: result.additional },

@@ -8,7 +8,11 @@ import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorde
 import { bindUdp, closeServer, formatAddress, listen, type ListenAddress } from '../../net/listen'
 import { BaseService } from '../base-service'
 import type { ServiceContext, ServiceSpecOf } from '../service-module'
+import { createRandom, type Random } from '../../base/random'
 import { answerQuery } from './answer'
+import { ClientMaps } from './client-maps'
+import { HealthChecks } from './health-checks'
+import { probe } from './health-probe'
 import { encodeResponse, parseQuery } from './message'
 import { Zone } from './zone'
 
@@ -24,6 +28,9 @@ const queryTopic = diagnosticsChannel.channel(trafficTopic('dns'))
  */
 export class DnsService extends BaseService<'dns'> {
   private zones: Zone[]
+  private maps: ClientMaps
+  private random: Random
+  private health: HealthChecks | undefined
   private udp: UdpSocket | undefined
   private tcp: Server | undefined
   private bound: ListenAddress | undefined
@@ -34,9 +41,34 @@ export class DnsService extends BaseService<'dns'> {
   constructor(spec: ServiceSpecOf<'dns'>, ctx: ServiceContext) {
     super(spec, ctx)
     this.zones = spec.config.zones.map((zone) => new Zone(zone))
+    this.maps = new ClientMaps(spec.config)
+    this.random = createRandom(spec.config.seed)
     this.queries = ctx.metrics.counter('lab_dns_queries_total', 'Queries answered, by type, rcode and transport.')
     this.duration = ctx.metrics.histogram('lab_dns_response_duration_seconds', 'Time to answer a query.')
     this.truncated = ctx.metrics.counter('lab_dns_truncated_total', 'UDP answers sent with TC=1 (the client retries over TCP).')
+    this.healthGauge = ctx.metrics.gauge('lab_dns_health_check_healthy', 'Health check state: 1 healthy, 0 unhealthy.')
+  }
+
+  private readonly healthGauge
+
+  /** (Re)starts the health checks of the current config; the old ones stop. */
+  private startHealthChecks(): void {
+    this.health?.dispose()
+    const checks = this.spec.config.healthChecks
+    const health = new HealthChecks(checks, {
+      clock: this.ctx.clock,
+      log: this.ctx.log,
+      probe: (check) => probe(check, this.ctx.peers?.endpoints),
+      onChange: (id, healthy) => this.healthGauge.set(healthy ? 1 : 0, { check: id })
+    })
+    for (const state of health.snapshot()) this.healthGauge.set(state.healthy ? 1 : 0, { check: state.id })
+    health.start()
+    this.health = health
+  }
+
+  /** Health check states, for the UI. */
+  healthStates() {
+    return this.health?.snapshot() ?? []
   }
 
   protected async onStart(): Promise<void> {
@@ -56,6 +88,8 @@ export class DnsService extends BaseService<'dns'> {
     this.udp = udp
     this.resources.add({ dispose: () => udp.close() })
     this.bound = bound
+    this.startHealthChecks()
+    this.resources.add({ dispose: () => this.health?.dispose() })
     this.ctx.log.info(`serving ${this.zones.length} zone(s) on ${formatAddress(bound)} (UDP and TCP)`)
   }
 
@@ -71,6 +105,11 @@ export class DnsService extends BaseService<'dns'> {
     if (next.listen.host !== host || next.listen.port !== port) return Promise.resolve(false)
     // Zones are rebuilt first, so a bad zone leaves the old ones answering.
     this.zones = next.config.zones.map((zone) => new Zone(zone))
+    this.maps = new ClientMaps(next.config)
+    if (next.config.seed !== this.spec.config.seed) this.random = createRandom(next.config.seed)
+    const checksChanged = JSON.stringify(next.config.healthChecks) !== JSON.stringify(this.spec.config.healthChecks)
+    this.spec = next
+    if (checksChanged) this.startHealthChecks()
     return Promise.resolve(true)
   }
 
@@ -113,7 +152,9 @@ export class DnsService extends BaseService<'dns'> {
     const started = performance.now()
     const query = parseQuery(message)
     if (!query) return undefined
-    const answered = answerQuery(this.zones, query, source, { minimal: this.spec.config.minimalResponses })
+    const health = this.health
+    const routing = this.maps.context(source, (id) => health?.isHealthy(id) ?? true, this.random)
+    const answered = answerQuery(this.zones, query, source, { minimal: this.spec.config.minimalResponses, routing })
     const serverUdpSize = this.spec.config.maxUdpPayload
     const limit = transport === 'TCP' ? tcpLimit : query.edns ? Math.min(query.edns.udpSize, serverUdpSize) : plainUdpLimit
     const encoded = encodeResponse(query, answered.response, limit, serverUdpSize)

@@ -2,6 +2,7 @@ import { formatName, isSubdomain, type Labels } from '../../../common/services/d
 import { cnameTarget, rdataNames } from '../../../common/services/dns/rdata'
 import { recordTypeCodes, typeName } from '../../../common/services/dns/record-types'
 import { cidrContains } from './cidr'
+import { selectRecord, type RoutingContext } from './routing'
 import type { RRset, Zone } from './zone'
 
 export const rcodes = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const
@@ -16,6 +17,8 @@ export interface LookupQuery {
   type: number
   /** The client's address, for private zones. */
   source: string
+  /** Health, draws and client location for routing policies. */
+  routing: RoutingContext
 }
 
 export interface LookupResult {
@@ -81,22 +84,32 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
 
     if (query.type === ANY) {
       // RFC 8482 §4.2: answer ANY with one conveniently chosen RRset rather than everything.
-      const first = zone.rrsets(source)[0]
-      if (!first) return done('NOERROR', true, [zone.negativeSoa()], `${formatName(name)} has no records (empty non-terminal)`)
-      answer.push(own(first))
-      return done('NOERROR', true, positiveAuthority(), `ANY answered minimally with the ${typeName(first.type)} RRset (RFC 8482)${from}`)
+      const firstType = zone.types(source)[0]
+      const chosen = firstType === undefined ? undefined : selectRecord(zone, zone.group(source, firstType)!, query.routing).rrset
+      if (!chosen) return done('NOERROR', true, [zone.negativeSoa()], `${formatName(name)} has no records (empty non-terminal)`)
+      answer.push(own(chosen))
+      return done('NOERROR', true, positiveAuthority(), `ANY answered minimally with the ${typeName(chosen.type)} RRset (RFC 8482)${from}`)
     }
-    const exact = zone.rrset(source, query.type)
-    if (exact) {
-      answer.push(own(exact))
-      steps.push(`${typeName(query.type)} ${formatName(name)}: ${exact.rdatas.length} record(s)${from}`)
-      return done('NOERROR', true, positiveAuthority(), steps.join(', '))
+    const group = zone.group(source, query.type)
+    if (group) {
+      const selection = selectRecord(zone, group, query.routing)
+      const policy = group.policy === 'simple' ? '' : ` (${selection.explanation})`
+      if (selection.rrset) {
+        answer.push(own(selection.rrset))
+        steps.push(`${typeName(query.type)} ${formatName(name)}: ${selection.rrset.rdatas.length} record(s)${from}${policy}`)
+        return done('NOERROR', true, positiveAuthority(), steps.join(', '))
+      }
+      steps.push(`${typeName(query.type)} ${formatName(name)}: ${selection.explanation}`)
+      return done('NOERROR', true, [zone.negativeSoa()], steps.join(', '))
     }
-    const cname = zone.rrset(source, recordTypeCodes.CNAME)
-    if (cname && query.type !== recordTypeCodes.CNAME) {
+    const cnameGroup = zone.group(source, recordTypeCodes.CNAME)
+    const cnameSelection = cnameGroup && query.type !== recordTypeCodes.CNAME ? selectRecord(zone, cnameGroup, query.routing) : undefined
+    const cname = cnameSelection?.rrset
+    if (cname) {
       answer.push(own(cname))
       const target = cnameTarget(cname.rdatas[0]!)
-      steps.push(`${formatName(name)} is a CNAME to ${target ? formatName(target) : '?'}${from}`)
+      const policy = cnameGroup!.policy === 'simple' ? '' : ` (${cnameSelection.explanation})`
+      steps.push(`${formatName(name)} is a CNAME to ${target ? formatName(target) : '?'}${from}${policy}`)
       if (!target || !zone.contains(target)) return done('NOERROR', true, positiveAuthority(), `${steps.join(', ')}, outside the zone: the resolver follows it`)
       if (hop >= maxChain) return done('NOERROR', true, positiveAuthority(), `${steps.join(', ')}; stopped after ${maxChain} CNAMEs`)
       name = target

@@ -1,8 +1,9 @@
+import type { DnsZoneConfig, DnsRecordConfig } from '../../../common/services/dns/dns-config'
 import { isSubdomain, lowercaseName, nameKey, parseName, type Labels } from '../../../common/services/dns/dns-name'
+import { policyOf, type RoutingPolicy } from '../../../common/services/dns/dns-routing-config'
 import { parseRdata, type Rdata } from '../../../common/services/dns/rdata'
 import { recordTypeCodes, type RecordType } from '../../../common/services/dns/record-types'
-import type { DnsZoneConfig } from '../../../common/services/dns/dns-config'
-import { route53DefaultNs, route53DefaultSoa } from '../../../common/services/dns/zone-file'
+import { defaultTtl, route53DefaultNs, route53DefaultSoa } from '../../../common/services/dns/zone-file'
 import { parseCidr, type Cidr } from './cidr'
 
 /** All records of one name and type: what DNS answers with as a unit. */
@@ -13,13 +14,30 @@ export interface RRset {
   rdatas: Rdata[]
 }
 
-/** One hosted zone, indexed for lookups: name → type → RRset, with the delegation points. */
+/** One record set of a name and type, with what its routing policy needs. */
+export interface PolicyRecord {
+  config: DnsRecordConfig
+  /** The data, or undefined for an alias (resolved at answer time). */
+  rrset: RRset | undefined
+  /** Alias target name, for aliases. */
+  aliasTarget?: Labels
+}
+
+/** Every record set of one name and type, under one routing policy. */
+export interface RecordGroup {
+  name: Labels
+  type: number
+  policy: RoutingPolicy
+  records: PolicyRecord[]
+}
+
+/** One hosted zone, indexed for lookups: name → type → record group, with the delegation points. */
 export class Zone {
   readonly origin: Labels
   readonly key: string
   /** Source ranges allowed to see a private zone; undefined for a public zone. */
   readonly sources: Cidr[] | undefined
-  private readonly nodes = new Map<string, Map<number, RRset>>()
+  private readonly nodes = new Map<string, Map<number, RecordGroup>>()
   /** Names that exist only because something exists below them (RFC 8020 empty non-terminals). */
   private readonly emptyNonTerminals = new Set<string>()
   readonly soa: RRset
@@ -29,44 +47,50 @@ export class Zone {
     this.origin = lowercaseName(parseName(config.name.endsWith('.') ? config.name : `${config.name}.`))
     this.key = nameKey(this.origin)
     this.sources = config.private ? config.private.sources.map(parseCidr) : undefined
-    for (const record of config.records) {
-      const name = lowercaseName(parseName(record.name, this.origin))
-      const type = recordTypeCodes[record.type as RecordType]
-      const rdatas = record.values.map((value) => parseRdata(record.type as RecordType, value, this.origin))
-      this.add({ name, type, ttl: record.ttl, rdatas })
-    }
-    this.soa = this.rrset(this.origin, recordTypeCodes.SOA) ?? this.add({ name: this.origin, type: recordTypeCodes.SOA, ttl: route53DefaultSoa.ttl, rdatas: [parseRdata('SOA', route53DefaultSoa.value, this.origin)] })
-    this.ns = this.rrset(this.origin, recordTypeCodes.NS) ?? this.add({
-      name: this.origin,
-      type: recordTypeCodes.NS,
-      ttl: route53DefaultNs.ttl,
-      rdatas: route53DefaultNs.values.map((server) => parseRdata('NS', server, this.origin))
-    })
+    for (const record of config.records) this.add(record)
+    this.soa = this.rrset(this.origin, recordTypeCodes.SOA) ?? this.add({ name: '@', type: 'SOA', ttl: route53DefaultSoa.ttl, values: [route53DefaultSoa.value] }).rrset!
+    this.ns = this.rrset(this.origin, recordTypeCodes.NS) ?? this.add({ name: '@', type: 'NS', ttl: route53DefaultNs.ttl, values: route53DefaultNs.values }).rrset!
   }
 
-  private add(rrset: RRset): RRset {
-    const key = nameKey(rrset.name)
+  private add(config: DnsRecordConfig): PolicyRecord {
+    const name = lowercaseName(parseName(config.name, this.origin))
+    const type = recordTypeCodes[config.type as RecordType]
+    const record: PolicyRecord = {
+      config,
+      rrset: config.values
+        ? { name, type, ttl: config.ttl ?? defaultTtl, rdatas: config.values.map((value) => parseRdata(config.type as RecordType, value, this.origin)) }
+        : undefined,
+      ...(config.alias ? { aliasTarget: lowercaseName(parseName(config.alias.record, this.origin)) } : {})
+    }
+    const key = nameKey(name)
     let node = this.nodes.get(key)
     if (!node) this.nodes.set(key, (node = new Map()))
-    const existing = node.get(rrset.type)
-    if (existing) existing.rdatas.push(...rrset.rdatas)
-    else node.set(rrset.type, rrset)
+    const group = node.get(type)
+    if (group) group.records.push(record)
+    else node.set(type, { name, type, policy: policyOf(config)[0]!, records: [record] })
     // Every name between this one and the apex now exists, if only as an empty non-terminal.
-    for (let parent = rrset.name.slice(1); parent.length > this.origin.length; parent = parent.slice(1))
+    for (let parent = name.slice(1); parent.length > this.origin.length; parent = parent.slice(1))
       this.emptyNonTerminals.add(nameKey(parent))
-    return existing ?? rrset
+    return record
   }
 
   contains(name: Labels): boolean {
     return isSubdomain(name, this.origin)
   }
 
-  rrset(name: Labels, type: number): RRset | undefined {
+  group(name: Labels, type: number): RecordGroup | undefined {
     return this.nodes.get(nameKey(name))?.get(type)
   }
 
-  rrsets(name: Labels): RRset[] {
-    return [...(this.nodes.get(nameKey(name))?.values() ?? [])].sort((a, b) => a.type - b.type)
+  /** The data of a simple, non-alias record set: what NS, SOA, glue and additional processing use. */
+  rrset(name: Labels, type: number): RRset | undefined {
+    const group = this.group(name, type)
+    return group?.policy === 'simple' ? group.records[0]?.rrset : undefined
+  }
+
+  /** The types present at a name, ascending. */
+  types(name: Labels): number[] {
+    return [...(this.nodes.get(nameKey(name))?.keys() ?? [])].sort((a, b) => a - b)
   }
 
   /** Whether the name exists: it has records, or names below it do. */

@@ -1,22 +1,7 @@
 import type { OriginConfig } from '../../../common/services/origin/origin-config'
+import type { Random } from '../../base/random'
 
-/** A uniform random number in [0, 1). */
-export type Random = () => number
-
-/**
- * mulberry32: tiny, fast and good enough for fault injection. With a seed, a lab's faults repeat
- * exactly from one run to the next; without one, each start draws a fresh seed.
- */
-export function createRandom(seed: number = Math.floor(Math.random() * 2 ** 32)): Random {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { createRandom, type Random } from '../../base/random'
 
 export type FaultDecision =
   | { kind: 'none' }
