@@ -123,3 +123,26 @@ describe('dns service', () => {
     }
   })
 })
+
+describe('dns service in a lab', () => {
+  it('fails over when the primary origin stops answering its health check', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const { LabHost } = await import('../../lab-host/lab-host')
+    const { serviceModules } = await import('../registry')
+    const source = await readFile(new URL('../../../../resources/examples/dns-failover.yaml', import.meta.url), 'utf8')
+    const host = new LabHost({ modules: serviceModules, metrics: new MetricsRegistry() })
+    try {
+      const report = await host.apply(source.replace(/port: \d+/g, 'port: 0'))
+      expect(report.ok).toBe(true)
+      const port = host.service('dns')!.endpoints()[0]!.port
+      const app = async () => dataOf(await udp(port, query('app.shop.test', 'A')))
+      expect(await app()).toEqual(['127.0.0.1'])
+      await host.stopService('primary')
+      // Two failed checks, 2 s apart: wait for the state to change, not for a fixed time.
+      await expect.poll(app, { timeout: 15_000, interval: 500 }).toEqual(['127.0.0.2'])
+      expect(dataOf(await udp(port, query('shop.test', 'A')))).toEqual(['127.0.0.2'])
+    } finally {
+      await host.dispose()
+    }
+  }, 30_000)
+})
