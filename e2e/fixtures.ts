@@ -1,6 +1,6 @@
 import { test as base } from '@playwright/test'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,11 +16,13 @@ export interface RunningLab {
 }
 
 /**
- * Starts `netloom up <example> --ui` for one test: the example is copied to a temp folder with every
- * listen port set to 0, so tests never fight over ports, and the process is stopped (by PID) afterwards.
+ * Starts `netloom up <example> --ui` for one test: the examples are copied to a temp folder, this one
+ * with every listen port set to 0, so tests never fight over ports, and the process is stopped (by PID) afterwards.
  */
 export async function startLab(example: string): Promise<RunningLab & { stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'netloom-e2e-'))
+  // The examples' side files (a static site, zone files) come along, relative to the lab file.
+  await cp(join(repoRoot, 'resources/examples'), dir, { recursive: true })
   const file = join(dir, 'lab.yaml')
   const source = await readFile(join(repoRoot, 'resources/examples', example), 'utf8')
   await writeFile(file, source.replace(/port: \d+/g, 'port: 0'))

@@ -55,7 +55,12 @@ export const dnsZoneSchema = z
       .strict()
       .optional()
       .describe('Makes this a private hosted zone, answered only to these sources.'),
-    records: z.array(dnsRecordSchema).default([])
+    records: z.array(dnsRecordSchema).default([]),
+    zoneFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Records to load when the server starts, relative to the lab file: a BIND zone file, or a Route 53 change batch / record-set list (.json).')
   })
   .strict()
   .superRefine(checkZone)

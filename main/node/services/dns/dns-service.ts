@@ -14,7 +14,8 @@ import { ClientMaps } from './client-maps'
 import { HealthChecks } from './health-checks'
 import { probe } from './health-probe'
 import { encodeResponse, parseQuery } from './message'
-import { Zone } from './zone'
+import type { Zone } from './zone'
+import { loadZones } from './zone-loader'
 
 /** RFC 7766 §6.2.3: idle TCP connections are closed after a few seconds. */
 const tcpIdleMs = 10_000
@@ -40,7 +41,7 @@ export class DnsService extends BaseService<'dns'> {
 
   constructor(spec: ServiceSpecOf<'dns'>, ctx: ServiceContext) {
     super(spec, ctx)
-    this.zones = spec.config.zones.map((zone) => new Zone(zone))
+    this.zones = []
     this.maps = new ClientMaps(spec.config)
     this.random = createRandom(spec.config.seed)
     this.queries = ctx.metrics.counter('lab_dns_queries_total', 'Queries answered, by type, rcode and transport.')
@@ -72,6 +73,7 @@ export class DnsService extends BaseService<'dns'> {
   }
 
   protected async onStart(): Promise<void> {
+    this.zones = await loadZones(this.spec.config.zones, this.ctx.labDir, this.id)
     const tcp = createServer((socket) => this.serveTcp(socket))
     const bound = await listen(tcp, this.spec.listen, this.id)
     this.tcp = tcp
@@ -100,17 +102,17 @@ export class DnsService extends BaseService<'dns'> {
     this.tcp = undefined
   }
 
-  protected override onReconfigure(next: ServiceSpecOf<'dns'>): Promise<boolean> {
+  protected override async onReconfigure(next: ServiceSpecOf<'dns'>): Promise<boolean> {
     const { host, port } = this.spec.listen
-    if (next.listen.host !== host || next.listen.port !== port) return Promise.resolve(false)
+    if (next.listen.host !== host || next.listen.port !== port) return false
     // Zones are rebuilt first, so a bad zone leaves the old ones answering.
-    this.zones = next.config.zones.map((zone) => new Zone(zone))
+    this.zones = await loadZones(next.config.zones, this.ctx.labDir, this.id)
     this.maps = new ClientMaps(next.config)
     if (next.config.seed !== this.spec.config.seed) this.random = createRandom(next.config.seed)
     const checksChanged = JSON.stringify(next.config.healthChecks) !== JSON.stringify(this.spec.config.healthChecks)
     this.spec = next
     if (checksChanged) this.startHealthChecks()
-    return Promise.resolve(true)
+    return true
   }
 
   endpoints(): ServiceEndpoint[] {
