@@ -23,6 +23,8 @@ interface Family {
   type: MetricType
   help: string
   series: Map<string, Series>
+  /** The same series by their unsorted per-call keys (a cache in front of `series`). */
+  fast: Map<string, Series>
 }
 
 /**
@@ -107,7 +109,10 @@ export class MetricsRegistry implements HostMetrics {
   removeSeries(match: Labels): void {
     for (const family of this.families.values())
       for (const [key, entry] of family.series)
-        if (Object.entries(match).every(([name, value]) => entry.labels[name] === value)) family.series.delete(key)
+        if (Object.entries(match).every(([name, value]) => entry.labels[name] === value)) {
+          family.series.delete(key)
+          for (const [fast, cached] of family.fast) if (cached === entry) family.fast.delete(fast)
+        }
   }
 
   private family(name: string, type: MetricType, help: string): Family {
@@ -117,23 +122,35 @@ export class MetricsRegistry implements HostMetrics {
       if (existing.type !== type) throw new Error(`metric "${name}" is already a ${existing.type}, not a ${type}`)
       return existing
     }
-    const family: Family = { name, type, help, series: new Map() }
+    const family: Family = { name, type, help, series: new Map(), fast: new Map() }
     this.families.set(name, family)
     return family
   }
 
-  private series(family: Family, fixed: Labels, labels: Labels = {}): Series {
+  /**
+   * The series for these labels. This runs on every request, so the lookup key is built without
+   * sorting or copying: labels in the caller's order, then the scope's. A caller that passes the same
+   * labels in another order gets a second key for the same series, which is found by its sorted key.
+   */
+  private series(family: Family, fixed: Labels, labels?: Labels): Series {
+    let fast = ''
+    if (labels) for (const name in labels) fast += `${name}=${labels[name]}\u0000`
+    fast += '\u0001'
+    for (const name in fixed) fast += `${name}=${fixed[name]}\u0000`
+    let entry = family.fast.get(fast)
+    if (entry) return entry
     const all = { ...labels, ...fixed }
     const key = Object.keys(all)
       .sort()
       .map((name) => `${name}=${all[name]}`)
       .join('\u0000')
-    let entry = family.series.get(key)
+    entry = family.series.get(key)
     if (!entry) {
       for (const name of Object.keys(all)) if (!labelName.test(name)) throw new Error(`invalid label name "${name}"`)
       entry = { labels: all, value: 0, sum: 0 }
       family.series.set(key, entry)
     }
+    family.fast.set(fast, entry)
     return entry
   }
 

@@ -71,9 +71,11 @@ export function formatName(labels: Labels): string {
 function formatLabel(label: Uint8Array): string {
   let out = ''
   for (const byte of label) {
-    const char = String.fromCharCode(byte)
-    if (/[A-Za-z0-9_*-]/.test(char)) out += char
-    else if (char === '.' || char === '\\') out += `\\${char}`
+    // a-z A-Z 0-9 - _ * as they are; "." and "\\" escaped; anything else as \DDD (Route 53's style).
+    const plain =
+      (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x30 && byte <= 0x39) || byte === 0x2d || byte === 0x5f || byte === 0x2a
+    if (plain) out += String.fromCharCode(byte)
+    else if (byte === 0x2e || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`
     else out += `\\${String(byte).padStart(3, '0')}`
   }
   return out

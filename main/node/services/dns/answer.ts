@@ -12,6 +12,8 @@ export interface Answered {
   response: Response
   /** NOERROR, NXDOMAIN, …, or BADVERS. */
   rcodeName: string
+  /** Any client asking this question gets this answer until the zones change. */
+  cacheable: boolean
   zone?: string
   explanation: string
 }
@@ -21,6 +23,7 @@ export function answerQuery(zones: readonly Zone[], query: Query, source: string
   const empty = (rcode: number, rcodeName: string, explanation: string): Answered => ({
     response: { rcode, authoritative: false, answer: [], authority: [], additional: [] },
     rcodeName,
+    cacheable: false,
     explanation
   })
   if (query.problem) return empty(query.problem.rcode, query.problem.rcode === 4 ? 'NOTIMP' : 'FORMERR', query.problem.reason)
@@ -34,6 +37,7 @@ export function answerQuery(zones: readonly Zone[], query: Query, source: string
   return {
     response: { rcode: rcodes[name], authoritative: result.authoritative, answer: result.answer, authority: result.authority, additional: result.additional },
     rcodeName: result.authoritative || result.rcode !== 'NOERROR' ? name : 'NOERROR (referral)',
+    cacheable: result.cacheable,
     ...(result.zone ? { zone: result.zone } : {}),
     explanation: result.explanation
   }

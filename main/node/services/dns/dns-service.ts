@@ -16,6 +16,7 @@ import { probe } from './health-probe'
 import { encodeResponse, parseQuery } from './message'
 import type { Zone } from './zone'
 import { loadZones } from './zone-loader'
+import { ResponseCache } from './response-cache'
 
 /** RFC 7766 §6.2.3: idle TCP connections are closed after a few seconds. */
 const tcpIdleMs = 10_000
@@ -29,6 +30,7 @@ const queryTopic = diagnosticsChannel.channel(trafficTopic('dns'))
  */
 export class DnsService extends BaseService<'dns'> {
   private zones: Zone[]
+  private readonly cache = new ResponseCache()
   private maps: ClientMaps
   private random: Random
   private health: HealthChecks | undefined
@@ -74,6 +76,7 @@ export class DnsService extends BaseService<'dns'> {
 
   protected async onStart(): Promise<void> {
     this.zones = await loadZones(this.spec.config.zones, this.ctx.labDir, this.id)
+    this.cache.clear()
     const tcp = createServer((socket) => this.serveTcp(socket))
     const bound = await listen(tcp, this.spec.listen, this.id)
     this.tcp = tcp
@@ -107,6 +110,7 @@ export class DnsService extends BaseService<'dns'> {
     if (next.listen.host !== host || next.listen.port !== port) return false
     // Zones are rebuilt first, so a bad zone leaves the old ones answering.
     this.zones = await loadZones(next.config.zones, this.ctx.labDir, this.id)
+    this.cache.clear()
     this.maps = new ClientMaps(next.config)
     if (next.config.seed !== this.spec.config.seed) this.random = createRandom(next.config.seed)
     const checksChanged = JSON.stringify(next.config.healthChecks) !== JSON.stringify(this.spec.config.healthChecks)
@@ -154,31 +158,37 @@ export class DnsService extends BaseService<'dns'> {
     const started = performance.now()
     const query = parseQuery(message)
     if (!query) return undefined
-    const health = this.health
-    const routing = this.maps.context(source, (id) => health?.isHealthy(id) ?? true, this.random)
-    const answered = answerQuery(this.zones, query, source, { minimal: this.spec.config.minimalResponses, routing })
     const serverUdpSize = this.spec.config.maxUdpPayload
     const limit = transport === 'TCP' ? tcpLimit : query.edns ? Math.min(query.edns.udpSize, serverUdpSize) : plainUdpLimit
-    const encoded = encodeResponse(query, answered.response, limit, serverUdpSize)
+    const cacheKey = this.cache.key(query, limit)
+    let reply = cacheKey === undefined ? undefined : this.cache.get(cacheKey, query)
+    if (!reply) {
+      const health = this.health
+      const routing = this.maps.context(source, (id) => health?.isHealthy(id) ?? true, this.random)
+      const answered = answerQuery(this.zones, query, source, { minimal: this.spec.config.minimalResponses, routing })
+      const encoded = encodeResponse(query, answered.response, limit, serverUdpSize)
+      reply = { bytes: encoded.bytes, truncated: encoded.truncated, rcode: answered.response.rcode, rcodeName: answered.rcodeName, explanation: answered.explanation }
+      if (answered.cacheable && cacheKey !== undefined) this.cache.set(cacheKey, reply)
+    }
     const durationMs = performance.now() - started
     const qtype = query.question ? typeName(query.question.type) : '-'
-    this.queries.inc({ qtype, rcode: answered.rcodeName, transport })
+    this.queries.inc({ qtype, rcode: reply.rcodeName, transport })
     this.duration.observe(durationMs / 1000)
-    if (encoded.truncated) this.truncated.inc()
+    if (reply.truncated) this.truncated.inc()
     if (queryTopic.hasSubscribers) {
       const signal: TrafficSignal = {
         serviceId: this.id,
         method: qtype,
         path: query.question ? formatName(query.question.labels) : '-',
-        status: answered.response.rcode,
-        outcome: answered.rcodeName,
-        explanation: encoded.truncated ? `${answered.explanation}; over ${limit} bytes, sent with TC=1` : answered.explanation,
+        status: reply.rcode,
+        outcome: reply.rcodeName,
+        explanation: reply.truncated ? `${reply.explanation}; over ${limit} bytes, sent with TC=1` : reply.explanation,
         durationMs,
         clientAddress: source,
-        bytesOut: encoded.bytes.length
+        bytesOut: reply.bytes.length
       }
       queryTopic.publish(signal)
     }
-    return encoded.bytes
+    return reply.bytes
   }
 }

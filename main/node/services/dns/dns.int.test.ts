@@ -146,3 +146,20 @@ describe('dns service in a lab', () => {
     }
   }, 30_000)
 })
+
+describe('dns answer cache', () => {
+  it('reuses an answer with the new query\'s id, flags and case, and never for routed or private names', async () => {
+    const { port } = await start()
+    const first = await udp(port, encodeQuery('web.example.test', 'A', { id: 11 }))
+    const second = await udp(port, encodeQuery('web.example.test', 'A', { id: 22 }))
+    expect([first.id, second.id]).toEqual([11, 22])
+    expect(dataOf(second)).toEqual(dataOf(first))
+    const upper = await udp(port, encodeQuery('WEB.example.test', 'A', { id: 33 }))
+    expect(upper.questions?.[0]?.name).toBe('WEB.example.test')
+    // The private zone answers by source address, so its names are never cached.
+    expect((await udp(port, encodeQuery('db.internal.example.test', 'A'))).rcode).toBe('NXDOMAIN')
+    const { queryDns } = await import('./dns-client')
+    const fromPrivate = await queryDns({ host: '127.0.0.1', port, name: 'db.internal.example.test', type: 'A', transport: 'udp', source: '127.0.0.2' })
+    expect(fromPrivate.answer.map((r) => r.value)).toEqual(['10.0.0.5'])
+  })
+})

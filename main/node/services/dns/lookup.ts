@@ -3,7 +3,7 @@ import { cnameTarget, rdataNames } from '../../../common/services/dns/rdata'
 import { recordTypeCodes, typeName } from '../../../common/services/dns/record-types'
 import { cidrContains } from './cidr'
 import { selectRecord, type RoutingContext } from './routing'
-import type { RRset, Zone } from './zone'
+import type { RecordGroup, RRset, Zone } from './zone'
 
 export const rcodes = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const
 export type RcodeName = keyof typeof rcodes
@@ -31,6 +31,11 @@ export interface LookupResult {
   zone?: string
   /** One sentence for the query log: why this answer. */
   explanation: string
+  /**
+   * The same question gets the same answer from any client until the zones change: no routing policy
+   * or alias was consulted and no private zone could answer someone else. The server may reuse it.
+   */
+  cacheable: boolean
 }
 
 /**
@@ -52,8 +57,13 @@ export function selectZone(zones: readonly Zone[], name: Labels, source: string)
 export function lookup(zones: readonly Zone[], query: LookupQuery, options: { minimal: boolean }): LookupResult {
   const zone = selectZone(zones, query.name, query.source)
   const qname = formatName(query.name)
+  let cacheable = !zones.some((candidate) => candidate.sources && candidate.contains(query.name))
+  const select = (group: RecordGroup) => {
+    if (group.policy !== 'simple' || group.records.some((record) => record.aliasTarget)) cacheable = false
+    return selectRecord(zone!, group, query.routing)
+  }
   if (!zone) {
-    return { rcode: 'REFUSED', authoritative: false, answer: [], authority: [], additional: [], explanation: `${qname} is in no zone this server serves to ${query.source}; it does not recurse` }
+    return { rcode: 'REFUSED', authoritative: false, answer: [], authority: [], additional: [], explanation: `${qname} is in no zone this server serves to ${query.source}; it does not recurse`, cacheable }
   }
   const zoneName = formatName(zone.origin)
   const answer: RRset[] = []
@@ -65,7 +75,7 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
     if (cut && !(query.type === recordTypeCodes.DS && formatName(cut.name) === formatName(name))) {
       if (answer.length > 0) return done('NOERROR', true, [], `${steps.join(', ')}; the chain leaves the zone at the delegation ${formatName(cut.name)}`)
       const glue = glueFor(zone, cut)
-      return { rcode: 'NOERROR', authoritative: false, answer: [], authority: [cut], additional: glue, zone: zoneName, explanation: `${qname} is delegated to ${cut.rdatas.length} name server(s) at ${formatName(cut.name)}: referral` }
+      return { rcode: 'NOERROR', authoritative: false, answer: [], authority: [cut], additional: glue, zone: zoneName, explanation: `${qname} is delegated to ${cut.rdatas.length} name server(s) at ${formatName(cut.name)}: referral`, cacheable }
     }
 
     let source = name
@@ -85,14 +95,14 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
     if (query.type === ANY) {
       // RFC 8482 §4.2: answer ANY with one conveniently chosen RRset rather than everything.
       const firstType = zone.types(source)[0]
-      const chosen = firstType === undefined ? undefined : selectRecord(zone, zone.group(source, firstType)!, query.routing).rrset
+      const chosen = firstType === undefined ? undefined : select(zone.group(source, firstType)!).rrset
       if (!chosen) return done('NOERROR', true, [zone.negativeSoa()], `${formatName(name)} has no records (empty non-terminal)`)
       answer.push(own(chosen))
       return done('NOERROR', true, positiveAuthority(), `ANY answered minimally with the ${typeName(chosen.type)} RRset (RFC 8482)${from}`)
     }
     const group = zone.group(source, query.type)
     if (group) {
-      const selection = selectRecord(zone, group, query.routing)
+      const selection = select(group)
       const policy = group.policy === 'simple' ? '' : ` (${selection.explanation})`
       if (selection.rrset) {
         answer.push(own(selection.rrset))
@@ -103,7 +113,7 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
       return done('NOERROR', true, [zone.negativeSoa()], steps.join(', '))
     }
     const cnameGroup = zone.group(source, recordTypeCodes.CNAME)
-    const cnameSelection = cnameGroup && query.type !== recordTypeCodes.CNAME ? selectRecord(zone, cnameGroup, query.routing) : undefined
+    const cnameSelection = cnameGroup && query.type !== recordTypeCodes.CNAME ? select(cnameGroup) : undefined
     const cname = cnameSelection?.rrset
     if (cname) {
       answer.push(own(cname))
@@ -126,7 +136,7 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
   function done(rcode: RcodeName, authoritative: boolean, authority: RRset[], explanation: string): LookupResult {
     // Minimal answers (Knot's) still give the addresses of answer targets; they only skip the NS set's.
     const additional = additionalFor(zone!, options.minimal ? answer : [...answer, ...authority])
-    return { rcode, authoritative, answer, authority, additional, zone: zoneName, explanation }
+    return { rcode, authoritative, answer, authority, additional, zone: zoneName, explanation, cacheable }
   }
 }
 

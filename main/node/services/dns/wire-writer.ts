@@ -64,8 +64,15 @@ export class WireWriter {
    * already split (escapes resolved) by the caller: `['www', 'example', 'com']`.
    */
   name(labels: readonly Uint8Array[], compress: boolean): void {
+    // Suffix keys from the root up, each built once: "com", "example\0com", "www\0example\0com".
+    const keys: string[] = new Array(labels.length)
+    let suffix = ''
+    for (let i = labels.length - 1; i >= 0; i--) {
+      suffix = i === labels.length - 1 ? latin1(labels[i]!) : `${latin1(labels[i]!)}\u0000${suffix}`
+      keys[i] = suffix
+    }
     for (let i = 0; i < labels.length; i++) {
-      const key = suffixKey(labels, i)
+      const key = keys[i]!
       const known = compress ? this.names.get(key) : undefined
       if (known !== undefined) {
         this.u16(0xc000 | known)
@@ -86,11 +93,7 @@ export class WireWriter {
   }
 }
 
-function suffixKey(labels: readonly Uint8Array[], from: number): string {
-  let key = ''
-  for (let i = from; i < labels.length; i++) {
-    for (const byte of labels[i]!) key += String.fromCharCode(byte)
-    key += '\u0000'
-  }
-  return key
+/** A label's bytes as a string, one character per byte (exact, case included). */
+function latin1(label: Uint8Array): string {
+  return String.fromCharCode.apply(null, label as unknown as number[])
 }
