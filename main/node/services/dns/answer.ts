@@ -33,9 +33,18 @@ export function answerQuery(zones: readonly Zone[], query: Query, source: string
   if (question.class !== classIN) return empty(rcodes.REFUSED, 'REFUSED', `class ${question.class} is not served (only IN)`)
   if (zoneTransfers.has(question.type)) return empty(rcodes.REFUSED, 'REFUSED', `zone transfers are not offered (${formatName(question.labels)})`)
   const result = lookup(zones, { name: question.labels, type: question.type, source, routing: options.routing }, options)
+  const subnet = query.edns?.clientSubnet
   const name: RcodeName = result.rcode
   return {
-    response: { rcode: rcodes[name], authoritative: result.authoritative, answer: result.answer, authority: result.authority, additional: result.additional },
+    response: {
+      rcode: rcodes[name],
+      authoritative: result.authoritative,
+      answer: result.answer,
+      authority: result.authority,
+      additional: result.additional,
+      // A routed answer holds for the client's whole subnet as sent; a static one for everyone.
+      ...(subnet ? { clientSubnetScope: result.cacheable ? 0 : subnet.sourcePrefix } : {})
+    },
     rcodeName: result.authoritative || result.rcode !== 'NOERROR' ? name : 'NOERROR (referral)',
     cacheable: result.cacheable,
     ...(result.zone ? { zone: result.zone } : {}),

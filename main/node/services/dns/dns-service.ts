@@ -164,7 +164,9 @@ export class DnsService extends BaseService<'dns'> {
     let reply = cacheKey === undefined ? undefined : this.cache.get(cacheKey, query)
     if (!reply) {
       const health = this.health
-      const routing = this.maps.context(source, (id) => health?.isHealthy(id) ?? true, this.random)
+      // Location-based routing uses the resolver's view of its client (ECS) when it sends one.
+      const where = query.edns?.clientSubnet?.address ?? source
+      const routing = this.maps.context(where, (id) => health?.isHealthy(id) ?? true, this.random)
       const answered = answerQuery(this.zones, query, source, { minimal: this.spec.config.minimalResponses, routing })
       const encoded = encodeResponse(query, answered.response, limit, serverUdpSize)
       reply = { bytes: encoded.bytes, truncated: encoded.truncated, rcode: answered.response.rcode, rcodeName: answered.rcodeName, explanation: answered.explanation }

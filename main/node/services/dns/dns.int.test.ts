@@ -163,3 +163,56 @@ describe('dns answer cache', () => {
     expect(fromPrivate.answer.map((r) => r.value)).toEqual(['10.0.0.5'])
   })
 })
+
+describe('EDNS Client Subnet', () => {
+  it('routes by the subnet the resolver sends, echoes it with a scope, and refuses a bad one', async () => {
+    const config = {
+      zones: [
+        {
+          name: 'geo.test',
+          records: [
+            { name: 'www', type: 'A', values: ['192.0.2.1'], setIdentifier: 'eu', geolocation: { continent: 'EU' } },
+            { name: 'www', type: 'A', values: ['192.0.2.2'], setIdentifier: 'default', geolocation: { country: '*' } },
+            { name: 'plain', type: 'A', values: ['192.0.2.3'] }
+          ]
+        }
+      ],
+      clientLocations: [{ cidr: '198.51.100.0/24', continent: 'EU', country: 'DE' }]
+    }
+    const spec = serviceSchema.parse({ id: 'dns-main', kind: 'dns', listen: { host: '127.0.0.1', port: 0 }, config }) as ServiceSpecOf<'dns'>
+    const service = new DnsService(spec, { id: 'dns-main', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({}), clock: systemClock })
+    await service.start()
+    running.push(service)
+    const port = service.endpoints()[0]!.port
+    const ask = (name: string, ecs?: { ip: string; prefix: number; scope?: number }) =>
+      udp(
+        port,
+        dnsPacket.encode({
+          type: 'query',
+          id: 5,
+          questions: [{ type: 'A', name, class: 'IN' }],
+          additionals: [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: 1232,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: 0,
+              flag_do: false,
+              options: ecs ? [{ code: 8 as const, family: 1, sourcePrefixLength: ecs.prefix, scopePrefixLength: ecs.scope ?? 0, ip: ecs.ip }] : []
+            }
+          ]
+        })
+      )
+    const ecsOf = (packet: Decoded) =>
+      ((packet.additionals ?? []).find((r) => r.type === 'OPT') as { options?: { code: number; sourcePrefixLength?: number; scopePrefixLength?: number }[] } | undefined)?.options?.find((o) => o.code === 8)
+    const fromGermany = await ask('www.geo.test', { ip: '198.51.100.0', prefix: 24 })
+    expect(dataOf(fromGermany)).toEqual(['192.0.2.1'])
+    expect(ecsOf(fromGermany)).toMatchObject({ sourcePrefixLength: 24, scopePrefixLength: 24 })
+    expect(dataOf(await ask('www.geo.test'))).toEqual(['192.0.2.2'])
+    const plain = await ask('plain.geo.test', { ip: '198.51.100.0', prefix: 24 })
+    expect(ecsOf(plain)).toMatchObject({ scopePrefixLength: 0 })
+    expect((await ask('www.geo.test', { ip: '198.51.100.0', prefix: 24, scope: 8 })).rcode).toBe('FORMERR')
+  })
+})

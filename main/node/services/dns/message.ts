@@ -1,4 +1,5 @@
 import { labelEquals, type Labels } from '../../../common/services/dns/dns-name'
+import { formatIPv6 } from '../../../common/services/dns/ip-address'
 import { writeRdata } from './rdata-wire'
 import { WireWriter } from './wire-writer'
 import type { RRset } from './zone'
@@ -8,6 +9,17 @@ export interface Edns {
   udpSize: number
   version: number
   dnssecOk: boolean
+  /** EDNS Client Subnet (RFC 7871): the resolver's view of where its client is. */
+  clientSubnet?: ClientSubnet
+}
+
+export interface ClientSubnet {
+  family: 1 | 2
+  sourcePrefix: number
+  /** The subnet's address, zero-filled to a full IPv4/IPv6 address. */
+  address: string
+  /** The address bytes as sent (ceil(sourcePrefix / 8) of them). */
+  bytes: Uint8Array
 }
 
 export interface Question {
@@ -88,6 +100,8 @@ export function parseQuery(bytes: Uint8Array): Query | undefined {
         version: (ttl >>> 16) & 0xff,
         dnssecOk: (ttl & 0x8000) !== 0
       }
+      const subnet = readClientSubnet(bytes, view, owner.end + 10, next)
+      if (subnet) query.edns.clientSubnet = subnet
       offset = next
     }
     if (offset !== bytes.length) throw new Malformed(`${bytes.length - offset} bytes after the last record`)
@@ -96,6 +110,37 @@ export function parseQuery(bytes: Uint8Array): Query | undefined {
     query.problem = { rcode: 1, reason: `malformed query: ${error.message}` }
   }
   return query
+}
+
+const ECS = 8
+
+/** Finds and checks the EDNS Client Subnet option among the OPT record's options (RFC 7871 §6). */
+function readClientSubnet(bytes: Uint8Array, view: DataView, start: number, end: number): ClientSubnet | undefined {
+  let subnet: ClientSubnet | undefined
+  for (let at = start; at < end; ) {
+    if (at + 4 > end) throw new Malformed('EDNS option header is truncated')
+    const code = view.getUint16(at)
+    const length = view.getUint16(at + 2)
+    if (at + 4 + length > end) throw new Malformed('EDNS option runs past its record')
+    if (code === ECS) {
+      if (length < 4) throw new Malformed('ECS option shorter than 4 bytes')
+      const family = view.getUint16(at + 4)
+      const sourcePrefix = bytes[at + 6]!
+      const scopePrefix = bytes[at + 7]!
+      const size = family === 1 ? 4 : family === 2 ? 16 : 0
+      if (!size) throw new Malformed(`ECS family ${family} is neither IPv4 (1) nor IPv6 (2)`)
+      if (sourcePrefix > size * 8) throw new Malformed(`ECS source prefix /${sourcePrefix} is too long`)
+      if (scopePrefix !== 0) throw new Malformed('ECS scope prefix must be 0 in a query (RFC 7871 §6)')
+      if (length - 4 !== Math.ceil(sourcePrefix / 8)) throw new Malformed('ECS address length does not match its prefix')
+      const sent = bytes.slice(at + 8, at + 4 + length)
+      const full = new Uint8Array(size)
+      full.set(sent)
+      const address = family === 1 ? Array.from(full).join('.') : formatIPv6(full)
+      subnet = { family: family as 1 | 2, sourcePrefix, address, bytes: sent }
+    }
+    at += 4 + length
+  }
+  return subnet
 }
 
 /** Reads a (possibly compressed) name; pointers must go backwards, so loops are impossible. */
@@ -136,6 +181,8 @@ function skipRecord(bytes: Uint8Array, view: DataView, start: number): number {
 }
 
 export interface Response {
+  /** For a query with ECS: the prefix length the answer depends on (0: the same for everyone). */
+  clientSubnetScope?: number
   rcode: number
   authoritative: boolean
   answer: RRset[]
@@ -210,7 +257,18 @@ function write(query: Query, response: Response, truncated: boolean, serverUdpSi
     w.u8(rcode >> 4)
     w.u8(0)
     w.u16(query.edns.dnssecOk ? 0x8000 : 0)
-    w.u16(0)
+    const subnet = query.edns.clientSubnet
+    if (!subnet) w.u16(0)
+    else {
+      // RFC 7871 §7.2.1: echo family, source prefix and address, with the scope the answer depends on.
+      w.u16(4 + 4 + subnet.bytes.length)
+      w.u16(ECS)
+      w.u16(4 + subnet.bytes.length)
+      w.u16(subnet.family)
+      w.u8(subnet.sourcePrefix)
+      w.u8(response.clientSubnetScope ?? 0)
+      w.bytes(subnet.bytes)
+    }
   }
   return w.finish().slice()
 }

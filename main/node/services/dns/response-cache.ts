@@ -22,7 +22,8 @@ export class ResponseCache {
 
   key(query: Query, limit: number): string | undefined {
     const question = query.question
-    if (!question || query.problem) return undefined
+    // ECS answers carry the client's subnet back: not worth a cache entry per subnet.
+    if (!question || query.problem || query.edns?.clientSubnet) return undefined
     let key = `${limit}|${query.edns ? `${query.edns.udpSize}/${query.edns.version}/${query.edns.dnssecOk ? 1 : 0}` : '-'}|${question.type}|${question.class}|`
     for (const label of question.labels) key += `${String.fromCharCode.apply(null, label as unknown as number[])}\u0000`
     return key
