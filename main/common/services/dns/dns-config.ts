@@ -80,6 +80,11 @@ export const dnsConfigSchema = z
       .default(4096)
       .describe('Largest UDP response with EDNS; larger answers get TC=1 and the client retries over TCP.'),
     healthChecks: z.array(healthCheckSchema).default([]).describe('Health checks that routing policies consult.'),
+    queryLog: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('File (relative to the lab file) to append a line per query to, in Route 53\'s query-log format.'),
     ...clientMapsSchema
   })
   .strict()

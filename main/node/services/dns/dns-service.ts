@@ -17,6 +17,8 @@ import { encodeResponse, parseQuery } from './message'
 import type { Zone } from './zone'
 import { loadZones } from './zone-loader'
 import { ResponseCache } from './response-cache'
+import { QueryLogFile } from './query-log'
+import { resolve as resolvePath } from 'node:path'
 
 /** RFC 7766 §6.2.3: idle TCP connections are closed after a few seconds. */
 const tcpIdleMs = 10_000
@@ -34,6 +36,7 @@ export class DnsService extends BaseService<'dns'> {
   private maps: ClientMaps
   private random: Random
   private health: HealthChecks | undefined
+  private queryLog: QueryLogFile | undefined
   private udp: UdpSocket | undefined
   private tcp: Server | undefined
   private bound: ListenAddress | undefined
@@ -69,6 +72,15 @@ export class DnsService extends BaseService<'dns'> {
     this.health = health
   }
 
+  private openQueryLog(): void {
+    this.queryLog?.dispose()
+    this.queryLog = undefined
+    const file = this.spec.config.queryLog
+    if (!file) return
+    const path = resolvePath(this.ctx.labDir, file)
+    this.queryLog = new QueryLogFile(path, (error) => this.ctx.log.warn(`query log ${path}: ${error.message}`))
+  }
+
   /** Health check states, for the UI. */
   healthStates() {
     return this.health?.snapshot() ?? []
@@ -95,6 +107,8 @@ export class DnsService extends BaseService<'dns'> {
     this.bound = bound
     this.startHealthChecks()
     this.resources.add({ dispose: () => this.health?.dispose() })
+    this.openQueryLog()
+    this.resources.add({ dispose: () => this.queryLog?.dispose() })
     this.ctx.log.info(`serving ${this.zones.length} zone(s) on ${formatAddress(bound)} (UDP and TCP)`)
   }
 
@@ -114,8 +128,10 @@ export class DnsService extends BaseService<'dns'> {
     this.maps = new ClientMaps(next.config)
     if (next.config.seed !== this.spec.config.seed) this.random = createRandom(next.config.seed)
     const checksChanged = JSON.stringify(next.config.healthChecks) !== JSON.stringify(this.spec.config.healthChecks)
+    const logChanged = next.config.queryLog !== this.spec.config.queryLog
     this.spec = next
     if (checksChanged) this.startHealthChecks()
+    if (logChanged) this.openQueryLog()
     return true
   }
 
@@ -169,7 +185,7 @@ export class DnsService extends BaseService<'dns'> {
       const routing = this.maps.context(where, (id) => health?.isHealthy(id) ?? true, this.random)
       const answered = answerQuery(this.zones, query, source, { minimal: this.spec.config.minimalResponses, routing })
       const encoded = encodeResponse(query, answered.response, limit, serverUdpSize)
-      reply = { bytes: encoded.bytes, truncated: encoded.truncated, rcode: answered.response.rcode, rcodeName: answered.rcodeName, explanation: answered.explanation }
+      reply = { bytes: encoded.bytes, truncated: encoded.truncated, rcode: answered.response.rcode, rcodeName: answered.rcodeName, explanation: answered.explanation, ...(answered.zone ? { zone: answered.zone } : {}) }
       if (answered.cacheable && cacheKey !== undefined) this.cache.set(cacheKey, reply)
     }
     const durationMs = performance.now() - started
@@ -177,6 +193,17 @@ export class DnsService extends BaseService<'dns'> {
     this.queries.inc({ qtype, rcode: reply.rcodeName, transport })
     this.duration.observe(durationMs / 1000)
     if (reply.truncated) this.truncated.inc()
+    const subnet = query.edns?.clientSubnet
+    this.queryLog?.write({
+      at: this.ctx.clock.now(),
+      ...(reply.zone ? { zone: reply.zone } : {}),
+      qname: query.question ? formatName(query.question.labels) : '-',
+      qtype,
+      rcode: reply.rcodeName.split(' ')[0]!,
+      transport,
+      resolver: source,
+      ...(subnet ? { clientSubnet: `${subnet.address}/${subnet.sourcePrefix}` } : {})
+    })
     if (queryTopic.hasSubscribers) {
       const signal: TrafficSignal = {
         serviceId: this.id,

@@ -216,3 +216,28 @@ describe('EDNS Client Subnet', () => {
     expect((await ask('www.geo.test', { ip: '198.51.100.0', prefix: 24, scope: 8 })).rcode).toBe('FORMERR')
   })
 })
+
+describe('query log file', () => {
+  it('appends one Route 53-format line per query', async () => {
+    const { mkdtemp, readFile, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = await mkdtemp(join(tmpdir(), 'netloom-qlog-'))
+    try {
+      const spec = serviceSchema.parse({ id: 'dns-main', kind: 'dns', listen: { host: '127.0.0.1', port: 0 }, config: { ...testZones(), queryLog: 'queries.log' } }) as ServiceSpecOf<'dns'>
+      const service = new DnsService(spec, { id: 'dns-main', labDir: dir, log: nullLogger, metrics: new MetricsRegistry().scope({}), clock: systemClock })
+      await service.start()
+      const port = service.endpoints()[0]!.port
+      await udp(port, query('www.example.test', 'A'))
+      await udp(port, query('nope.example.test', 'MX'))
+      await service.stop()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const lines = (await readFile(join(dir, 'queries.log'), 'utf8')).trim().split('\n')
+      expect(lines).toHaveLength(2)
+      expect(lines[0]).toMatch(/^1\.0 \S+Z Z[A-Z2-7]{20} www\.example\.test A NOERROR UDP LAB 127\.0\.0\.1 -$/)
+      expect(lines[1]).toMatch(/ nope\.example\.test MX NXDOMAIN UDP LAB 127\.0\.0\.1 -$/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -7,6 +7,8 @@ export interface CachedResponse {
   rcode: number
   rcodeName: string
   explanation: string
+  /** The zone that answered, for the query log. */
+  zone?: string
 }
 
 /** Enough for a lab's zones many times over; past it the cache starts again (no LRU bookkeeping). */
