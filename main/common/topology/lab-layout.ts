@@ -44,7 +44,7 @@ export function removeNodePosition(source: string, id: string): string {
   return stringify(doc)
 }
 
-function parseEditable(source: string): Document | undefined {
+export function parseEditable(source: string): Document | undefined {
   // Typed as a plain Document: we replace its contents with built (not parsed) nodes.
   const doc: Document = parseDocument(source)
   if (doc.errors.length > 0) return undefined
@@ -62,7 +62,7 @@ function ensureMap(doc: Document, parent: YAMLMap, key: string): YAMLMap {
   return created
 }
 
-function stringify(doc: Document): string {
+export function stringify(doc: Document): string {
   // lineWidth 0: never fold long strings the user wrote on one line.
   return doc.toString({ lineWidth: 0 })
 }

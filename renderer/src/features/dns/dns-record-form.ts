@@ -1,0 +1,29 @@
+import { dnsZoneSchema, type DnsRecordConfig, type DnsZoneConfig } from '../../../../main/common/services/dns/dns-config'
+import type { RecordType } from '../../../../main/common/services/dns/record-types'
+
+export interface RecordDraft {
+  name: string
+  type: RecordType
+  ttl: string
+  /** One value per line. */
+  values: string
+}
+
+/**
+ * Turns the add-record form into a record set, checked with the same rules as the lab file (Route 53's),
+ * against the rest of its zone: either the record or the first problem, in words.
+ */
+export function recordFromDraft(draft: RecordDraft, zone: DnsZoneConfig): { record: DnsRecordConfig } | { error: string } {
+  const values = draft.values
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  const ttl = draft.ttl.trim() === '' ? undefined : Number(draft.ttl)
+  if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 0)) return { error: 'TTL must be a whole number of seconds' }
+  const record: DnsRecordConfig = { name: draft.name.trim() || '@', type: draft.type, ...(ttl !== undefined ? { ttl } : {}), values }
+  const checked = dnsZoneSchema.safeParse({ ...zone, records: [...zone.records, record] })
+  if (checked.success) return { record }
+  const issue = checked.error.issues[0]!
+  const field = issue.path.slice(2).join('.')
+  return { error: `${field ? `${field}: ` : ''}${issue.message}` }
+}
