@@ -34,7 +34,7 @@ export const dnsRecordSchema = z
     if (policies[0] !== 'simple' && !record.setIdentifier)
       ctx.addIssue({ code: 'custom', path: ['setIdentifier'], message: `a ${policies[0]} record set needs a setIdentifier` })
     if (policies[0] === 'simple' && record.setIdentifier)
-      ctx.addIssue({ code: 'custom', path: ['setIdentifier'], message: 'setIdentifier needs a routing policy (weight, failover, region, geolocation, multivalue or cidr)' })
+      ctx.addIssue({ code: 'custom', path: ['setIdentifier'], message: 'setIdentifier needs a routing policy (weight, failover, region, geolocation, geoproximity, multivalue or cidr)' })
     if (record.multivalue && record.alias) ctx.addIssue({ code: 'custom', path: ['alias'], message: 'multivalue answer records cannot be aliases' })
     if (record.multivalue && (record.type === 'CNAME' || record.type === 'NS'))
       ctx.addIssue({ code: 'custom', path: ['type'], message: `multivalue answer records cannot be ${record.type}` })
@@ -190,6 +190,7 @@ function checkReferences(config: { zones: DnsZoneConfig[]; healthChecks: { id: s
       if (record.cidr && !config.cidrCollections[record.cidr.collection])
         ctx.addIssue({ code: 'custom', path: at('cidr'), message: `unknown CIDR collection "${record.cidr.collection}"` })
       if (zone.private && record.cidr) ctx.addIssue({ code: 'custom', path: at('cidr'), message: 'IP-based routing is not supported in private zones' })
+      if (zone.private && record.geoproximity) ctx.addIssue({ code: 'custom', path: at('geoproximity'), message: 'geoproximity routing is not supported in private zones' })
     })
   )
 }

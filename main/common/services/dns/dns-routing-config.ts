@@ -19,6 +19,19 @@ export const recordRoutingFields = {
     .optional()
     .describe('Geolocation: continent, country (or * for the default), or a US state.'),
   multivalue: z.boolean().optional().describe('Multivalue answer: up to 8 healthy record sets at once.'),
+  geoproximity: z
+    .object({
+      region: z.string().min(1).max(32).optional().describe('An AWS Region name as the location of this record.'),
+      coordinates: z
+        .object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
+        .strict()
+        .optional(),
+      bias: z.number().int().min(-99).max(99).default(0).describe('Grows (+) or shrinks (−) the area this record serves.')
+    })
+    .strict()
+    .refine((g) => (g.region === undefined) !== (g.coordinates === undefined), { message: 'give either region or coordinates' })
+    .optional()
+    .describe('Geoproximity: clients go to the record whose biased distance to them is smallest.'),
   cidr: z
     .object({ collection: id, location: z.string().regex(/^([0-9A-Za-z_-]{1,16}|\*)$/, '1–16 of [0-9A-Za-z_-], or *') })
     .strict()
@@ -35,16 +48,17 @@ export const recordRoutingFields = {
     .describe('Alias: answer with another record set\'s data, even at the zone apex; it has no TTL of its own.')
 }
 
-export const routingPolicies = ['weighted', 'failover', 'latency', 'geolocation', 'multivalue', 'cidr'] as const
+export const routingPolicies = ['weighted', 'failover', 'latency', 'geolocation', 'geoproximity', 'multivalue', 'cidr'] as const
 export type RoutingPolicy = (typeof routingPolicies)[number] | 'simple'
 
 /** Which policy a record set uses, from the field that is set. */
-export function policyOf(record: { weight?: number; failover?: string; region?: string; geolocation?: object; multivalue?: boolean; cidr?: object }): RoutingPolicy[] {
+export function policyOf(record: { weight?: number; failover?: string; region?: string; geolocation?: object; geoproximity?: object; multivalue?: boolean; cidr?: object }): RoutingPolicy[] {
   const used: RoutingPolicy[] = []
   if (record.weight !== undefined) used.push('weighted')
   if (record.failover !== undefined) used.push('failover')
   if (record.region !== undefined) used.push('latency')
   if (record.geolocation !== undefined) used.push('geolocation')
+  if (record.geoproximity !== undefined) used.push('geoproximity')
   if (record.multivalue) used.push('multivalue')
   if (record.cidr !== undefined) used.push('cidr')
   return used.length ? used : ['simple']
@@ -83,7 +97,9 @@ export const clientMapsSchema = {
           cidr,
           continent: z.enum(['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA']),
           country: z.string().regex(/^[A-Z]{2}$/).optional(),
-          subdivision: z.string().min(1).max(3).optional()
+          subdivision: z.string().min(1).max(3).optional(),
+          latitude: z.number().min(-90).max(90).optional().describe('Geoproximity: where these clients are.'),
+          longitude: z.number().min(-180).max(180).optional()
         })
         .strict()
     )

@@ -1,6 +1,7 @@
 import type { DnsConfig } from '../../../common/services/dns/dns-config'
 import type { Random } from '../../base/random'
 import { cidrContains, parseCidr, type Cidr } from './cidr'
+import { regionCoordinates } from './regions'
 import type { RoutingContext } from './routing'
 
 type Location = NonNullable<RoutingContext['clientLocation']>
@@ -30,11 +31,15 @@ export class ClientMaps {
   context(source: string, isHealthy: (checkId: string) => boolean, random: Random): RoutingContext {
     const region = longest(this.regions, source)?.region
     const location = longest(this.locations, source)?.location
+    // Geoproximity needs coordinates: the client location's own, else its region's.
+    const point: [number, number] | undefined =
+      location?.latitude !== undefined && location.longitude !== undefined ? [location.latitude, location.longitude] : region ? regionCoordinates(region) : undefined
     return {
       isHealthy,
       random,
       ...(region ? { clientRegion: region } : {}),
       ...(location ? { clientLocation: location } : {}),
+      ...(point ? { clientCoordinates: point } : {}),
       cidrLocation: (collection) => longest(this.collections.get(collection) ?? [], source)?.location
     }
   }

@@ -26,12 +26,21 @@ const coordinates: Record<string, [number, number]> = {
   'ap-east-1': [22.3, 114.2]
 }
 
+/** A region's approximate [latitude, longitude], if it is known. */
+export function regionCoordinates(region: string): [number, number] | undefined {
+  return coordinates[region]
+}
+
 /** Great-circle distance in km; the same region is 0, an unknown one is far. */
 export function regionDistance(from: string, to: string): number {
   if (from === to) return 0
   const a = coordinates[from]
   const b = coordinates[to]
   if (!a || !b) return Number.MAX_SAFE_INTEGER
+  return greatCircleKm(a, b)
+}
+
+export function greatCircleKm(a: readonly [number, number], b: readonly [number, number]): number {
   const rad = Math.PI / 180
   const dLat = (b[0] - a[0]) * rad
   const dLon = (b[1] - a[1]) * rad

@@ -185,3 +185,32 @@ describe('routing config rules', () => {
     expect(problems([], { healthChecks: [{ id: 'c', type: 'CALCULATED', children: ['d'] }] })).toEqual(['healthChecks.0.children: unknown health check "d"'])
   })
 })
+
+describe('geoproximity routing', () => {
+  const ask = setup(
+    [
+      { name: 'gp', type: 'A', values: ['192.0.2.1'], setIdentifier: 'virginia', geoproximity: { region: 'us-east-1' }, healthCheck: 'va' },
+      { name: 'gp', type: 'A', values: ['192.0.2.2'], setIdentifier: 'frankfurt', geoproximity: { coordinates: { latitude: 50.1, longitude: 8.7 } } }
+    ],
+    {
+      healthChecks: [hc('va')],
+      clientLocations: [{ cidr: '127.0.0.0/24', continent: 'EU', country: 'IE', latitude: 53.3, longitude: -6.3 }],
+      clientRegions: { 'us-east-2': ['127.0.1.0/24'] }
+    }
+  )
+
+  it('answers the closest record, with bias moving the boundary', () => {
+    expect(ask('gp', 'A').values).toEqual(['192.0.2.2']) // Dublin → Frankfurt (~1,100 km) over Virginia (~5,500 km)
+    expect(ask('gp', 'A', { source: '127.0.1.1' }).values).toEqual(['192.0.2.1']) // Ohio → Virginia
+    expect(ask('gp', 'A', { down: ['va'], source: '127.0.1.1' }).values).toEqual(['192.0.2.2'])
+    const biased = setup(
+      [
+        { name: 'gp', type: 'A', values: ['192.0.2.1'], setIdentifier: 'virginia', geoproximity: { region: 'us-east-1', bias: 90 } },
+        { name: 'gp', type: 'A', values: ['192.0.2.2'], setIdentifier: 'frankfurt', geoproximity: { coordinates: { latitude: 50.1, longitude: 8.7 } } }
+      ],
+      { clientLocations: [{ cidr: '127.0.0.0/24', continent: 'EU', latitude: 53.3, longitude: -6.3 }] }
+    )
+    // Bias 90 shrinks Virginia's ~5,500 km to ~550 km: it wins over Frankfurt from Dublin.
+    expect(biased('gp', 'A')).toMatchObject({ values: ['192.0.2.1'], explanation: expect.stringContaining('with bias 90') })
+  })
+})

@@ -1,6 +1,6 @@
 import { formatName } from '../../../common/services/dns/dns-name'
 import type { Random } from '../../base/random'
-import { regionDistance } from './regions'
+import { greatCircleKm, regionCoordinates, regionDistance } from './regions'
 import type { PolicyRecord, RecordGroup, RRset, Zone } from './zone'
 
 /** What routing needs to know about the query and the lab's state. */
@@ -10,7 +10,9 @@ export interface RoutingContext {
   /** The client's lab region (latency routing), from `clientRegions`. */
   clientRegion?: string
   /** The client's location (geolocation routing), from `clientLocations`. */
-  clientLocation?: { continent: string; country?: string; subdivision?: string }
+  clientLocation?: { continent: string; country?: string; subdivision?: string; latitude?: number; longitude?: number }
+  /** Where the client is on the globe (geoproximity), from its location or region. */
+  clientCoordinates?: [number, number]
   /** The client's location in a CIDR collection (IP-based routing), longest prefix first. */
   cidrLocation(collection: string): string | undefined
 }
@@ -103,6 +105,26 @@ export function selectRecord(zone: Zone, group: RecordGroup, ctx: RoutingContext
       const area = geo.subdivision ? `${geo.country}-${geo.subdivision}` : geo.country === '*' ? 'the default (*)' : (geo.country ?? geo.continent)
       const fell = healthyMatch && healthyMatch !== matches[0] ? ' (a more specific record is unhealthy)' : !healthyMatch ? ' (every matching record is unhealthy: the most specific is answered)' : ''
       return take(chosen, `geolocation: client ${where ? describe(where) : 'location unknown'} → ${area} ${label(chosen)}${fell}`)
+    }
+    case 'geoproximity': {
+      const here = ctx.clientCoordinates
+      if (!here) {
+        const chosen = pool[0]!
+        return take(chosen, `geoproximity: the client's location is unknown (no clientLocations/clientRegions match), so the first healthy record ${label(chosen)}${downNote}`)
+      }
+      const scored = pool.map((record) => {
+        const geo = record.config.geoproximity!
+        const point = geo.coordinates ? ([geo.coordinates.latitude, geo.coordinates.longitude] as [number, number]) : regionCoordinates(geo.region!)
+        const distance = point ? greatCircleKm(here, point) : Number.MAX_SAFE_INTEGER
+        // Route 53: bias > 0 shrinks the distance (the record draws from farther), bias < 0 grows it.
+        const bias = geo.bias
+        const biased = bias >= 0 ? distance * (1 - bias / 100) : distance / (1 + bias / 100)
+        return { record, distance, biased }
+      })
+      scored.sort((a, b) => a.biased - b.biased)
+      const best = scored[0]!
+      const bias = best.record.config.geoproximity!.bias
+      return take(best.record, `geoproximity: ${label(best.record)} is ${Math.round(best.distance)} km away${bias ? ` (${Math.round(best.biased)} km with bias ${bias})` : ''}, the closest${downNote}`)
     }
     case 'cidr': {
       const collection = records[0]!.config.cidr!.collection
