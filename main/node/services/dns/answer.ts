@@ -14,6 +14,8 @@ export interface Answered {
   rcodeName: string
   /** Any client asking this question gets this answer until the zones change. */
   cacheable: boolean
+  /** Routing-policy choices made, for metrics. */
+  decisions: { policy: string; set: string }[]
   zone?: string
   explanation: string
 }
@@ -24,6 +26,7 @@ export function answerQuery(zones: readonly Zone[], query: Query, source: string
     response: { rcode, authoritative: false, answer: [], authority: [], additional: [] },
     rcodeName,
     cacheable: false,
+    decisions: [],
     explanation
   })
   if (query.problem) return empty(query.problem.rcode, query.problem.rcode === 4 ? 'NOTIMP' : 'FORMERR', query.problem.reason)
@@ -47,6 +50,7 @@ export function answerQuery(zones: readonly Zone[], query: Query, source: string
     },
     rcodeName: result.authoritative || result.rcode !== 'NOERROR' ? name : 'NOERROR (referral)',
     cacheable: result.cacheable,
+    decisions: result.decisions,
     ...(result.zone ? { zone: result.zone } : {}),
     explanation: result.explanation
   }

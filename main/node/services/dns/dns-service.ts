@@ -52,10 +52,12 @@ export class DnsService extends BaseService<'dns'> {
     this.queries = ctx.metrics.counter('lab_dns_queries_total', 'Queries answered, by type, rcode and transport.')
     this.duration = ctx.metrics.histogram('lab_dns_response_duration_seconds', 'Time to answer a query.')
     this.truncated = ctx.metrics.counter('lab_dns_truncated_total', 'UDP answers sent with TC=1 (the client retries over TCP).')
+    this.decisions = ctx.metrics.counter('lab_dns_routing_decisions_total', 'Record sets chosen by routing policies, by policy and set.')
     this.healthGauge = ctx.metrics.gauge('lab_dns_health_check_healthy', 'Health check state: 1 healthy, 0 unhealthy.')
   }
 
   private readonly healthGauge
+  private readonly decisions
 
   /** (Re)starts the health checks of the current config; the old ones stop. */
   private startHealthChecks(): void {
@@ -187,6 +189,7 @@ export class DnsService extends BaseService<'dns'> {
       const encoded = encodeResponse(query, answered.response, limit, serverUdpSize)
       reply = { bytes: encoded.bytes, truncated: encoded.truncated, rcode: answered.response.rcode, rcodeName: answered.rcodeName, explanation: answered.explanation, ...(answered.zone ? { zone: answered.zone } : {}) }
       if (answered.cacheable && cacheKey !== undefined) this.cache.set(cacheKey, reply)
+      for (const decision of answered.decisions) this.decisions.inc({ policy: decision.policy, set: decision.set })
     }
     const durationMs = performance.now() - started
     const qtype = query.question ? typeName(query.question.type) : '-'

@@ -141,6 +141,9 @@ describe('dns service in a lab', () => {
       // Two failed checks, 2 s apart: wait for the state to change, not for a fixed time.
       await expect.poll(app, { timeout: 15_000, interval: 500 }).toEqual(['127.0.0.2'])
       expect(dataOf(await udp(port, query('shop.test', 'A')))).toEqual(['127.0.0.2'])
+      expect(host.metrics().series).toContainEqual(
+        expect.objectContaining({ name: 'lab_dns_routing_decisions_total', labels: { policy: 'failover', set: 'backup', service: 'dns' } })
+      )
     } finally {
       await host.dispose()
     }

@@ -36,6 +36,8 @@ export interface LookupResult {
    * or alias was consulted and no private zone could answer someone else. The server may reuse it.
    */
   cacheable: boolean
+  /** Every routing-policy choice made for this answer: the policy and the record set it picked. */
+  decisions: { policy: string; set: string }[]
 }
 
 /**
@@ -58,12 +60,15 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
   const zone = selectZone(zones, query.name, query.source)
   const qname = formatName(query.name)
   let cacheable = !zones.some((candidate) => candidate.sources && candidate.contains(query.name))
+  const decisions: { policy: string; set: string }[] = []
   const select = (group: RecordGroup) => {
     if (group.policy !== 'simple' || group.records.some((record) => record.aliasTarget)) cacheable = false
-    return selectRecord(zone!, group, query.routing)
+    const selection = selectRecord(zone!, group, query.routing)
+    if (group.policy !== 'simple') decisions.push({ policy: group.policy, set: selection.setIdentifier ?? '-' })
+    return selection
   }
   if (!zone) {
-    return { rcode: 'REFUSED', authoritative: false, answer: [], authority: [], additional: [], explanation: `${qname} is in no zone this server serves to ${query.source}; it does not recurse`, cacheable }
+    return { rcode: 'REFUSED', authoritative: false, answer: [], authority: [], additional: [], explanation: `${qname} is in no zone this server serves to ${query.source}; it does not recurse`, cacheable, decisions }
   }
   const zoneName = formatName(zone.origin)
   const answer: RRset[] = []
@@ -75,7 +80,7 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
     if (cut && !(query.type === recordTypeCodes.DS && formatName(cut.name) === formatName(name))) {
       if (answer.length > 0) return done('NOERROR', true, [], `${steps.join(', ')}; the chain leaves the zone at the delegation ${formatName(cut.name)}`)
       const glue = glueFor(zone, cut)
-      return { rcode: 'NOERROR', authoritative: false, answer: [], authority: [cut], additional: glue, zone: zoneName, explanation: `${qname} is delegated to ${cut.rdatas.length} name server(s) at ${formatName(cut.name)}: referral`, cacheable }
+      return { rcode: 'NOERROR', authoritative: false, answer: [], authority: [cut], additional: glue, zone: zoneName, explanation: `${qname} is delegated to ${cut.rdatas.length} name server(s) at ${formatName(cut.name)}: referral`, cacheable, decisions }
     }
 
     let source = name
@@ -136,7 +141,7 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
   function done(rcode: RcodeName, authoritative: boolean, authority: RRset[], explanation: string): LookupResult {
     // Minimal answers (Knot's) still give the addresses of answer targets; they only skip the NS set's.
     const additional = additionalFor(zone!, options.minimal ? answer : [...answer, ...authority])
-    return { rcode, authoritative, answer, authority, additional, zone: zoneName, explanation, cacheable }
+    return { rcode, authoritative, answer, authority, additional, zone: zoneName, explanation, cacheable, decisions }
   }
 }
 

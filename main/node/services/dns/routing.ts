@@ -21,6 +21,8 @@ export interface RoutingContext {
 export interface Selection {
   rrset: RRset | undefined
   explanation: string
+  /** The record set chosen (multivalue: several, joined by ","). */
+  setIdentifier?: string
 }
 
 const maxAliasDepth = 8
@@ -41,7 +43,8 @@ export function selectRecord(zone: Zone, group: RecordGroup, ctx: RoutingContext
   const downNote = allDown ? ' (every record is unhealthy, so all count as healthy)' : ''
   const take = (record: PolicyRecord, why: string): Selection => {
     const rrset = resolve(zone, group, record, ctx, depth)
-    return { rrset, explanation: rrset ? why : `${why}, but its alias target has no ${group.type} record` }
+    const chosen = record.config.setIdentifier ? { setIdentifier: record.config.setIdentifier } : {}
+    return { rrset, explanation: rrset ? why : `${why}, but its alias target has no ${group.type} record`, ...chosen }
   }
 
   switch (group.policy) {
@@ -80,7 +83,7 @@ export function selectRecord(zone: Zone, group: RecordGroup, ctx: RoutingContext
       const rrsets = chosen.map((record) => resolve(zone, group, record, ctx, depth)).filter((rrset): rrset is RRset => rrset !== undefined)
       if (rrsets.length === 0) return { rrset: undefined, explanation: 'multivalue: no record could be answered' }
       const merged: RRset = { name: group.name, type: group.type, ttl: Math.min(...rrsets.map((r) => r.ttl)), rdatas: rrsets.flatMap((r) => r.rdatas) }
-      return { rrset: merged, explanation: `multivalue: ${chosen.length} of ${records.length} record sets (${healthyOnes.length} healthy, at most ${multivalueLimit})${downNote}` }
+      return { rrset: merged, setIdentifier: chosen.map((record) => record.config.setIdentifier).join(','), explanation: `multivalue: ${chosen.length} of ${records.length} record sets (${healthyOnes.length} healthy, at most ${multivalueLimit})${downNote}` }
     }
     case 'latency': {
       const region = ctx.clientRegion
