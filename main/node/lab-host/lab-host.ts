@@ -284,7 +284,7 @@ export class LabHost {
       log: this.logger.child(spec.id),
       metrics: this.options.metrics.scope({ service: spec.id }),
       clock: this.clock,
-      peers: { endpoints: (id) => this.services.get(id)?.endpoints() }
+      peers: { endpoints: (id) => this.services.get(id)?.endpoints(), state: (id) => this.services.get(id)?.state }
     })
     service.onDidChangeState((state) => {
       this.events.emit('services.stateChanged', {

@@ -23,7 +23,10 @@ export interface ServiceContext {
    * The other services of the lab, by id: where a health check or an alias finds its target. Services
    * never hold each other; they look up addresses when they need them.
    */
-  readonly peers?: { endpoints(id: string): ServiceEndpoint[] | undefined }
+  readonly peers?: {
+    endpoints(id: string): ServiceEndpoint[] | undefined
+    state(id: string): ServiceState | undefined
+  }
 }
 
 /**

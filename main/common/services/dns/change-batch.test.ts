@@ -5,7 +5,8 @@ import { applyChangeBatch, toChangeBatch } from './change-batch'
 const records: DnsRecordConfig[] = [
   { name: 'www', type: 'A', ttl: 60, values: ['192.0.2.1'], setIdentifier: 'blue', weight: 70, healthCheck: 'hc-blue' },
   { name: '@', type: 'A', alias: { record: 'www', evaluateTargetHealth: true } },
-  { name: '*.wild', type: 'TXT', ttl: 300, values: ['"x"'] }
+  { name: '*.wild', type: 'TXT', ttl: 300, values: ['"x"'] },
+  { name: 'lb', type: 'A', alias: { service: 'web', evaluateTargetHealth: false } }
 ]
 
 describe('Route 53 change batches', () => {
@@ -16,6 +17,7 @@ describe('Route 53 change batches', () => {
       ResourceRecordSet: { Name: 'www.example.test.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }], SetIdentifier: 'blue', Weight: 70, HealthCheckId: 'hc-blue' }
     })
     expect(batch.Changes[1]!.ResourceRecordSet).toEqual({ Name: 'example.test.', Type: 'A', AliasTarget: { DNSName: 'www.example.test.', EvaluateTargetHealth: true } })
+    expect(batch.Changes[3]!.ResourceRecordSet.AliasTarget).toEqual({ DNSName: 'web.netloom.service.', EvaluateTargetHealth: false })
     const back = applyChangeBatch([], batch, 'example.test')
     expect(toChangeBatch(back, 'example.test')).toEqual(batch)
   })
@@ -28,7 +30,7 @@ describe('Route 53 change batches', () => {
     const wrongDelete = { Changes: [{ Action: 'DELETE' as const, ResourceRecordSet: { Name: '*.wild.example.test.', Type: 'TXT', TTL: 1, ResourceRecords: [{ Value: '"x"' }] } }] }
     expect(() => applyChangeBatch(created, wrongDelete, 'example.test')).toThrow(/exactly as it is/)
     const rightDelete = { Changes: [{ Action: 'DELETE' as const, ResourceRecordSet: { Name: '\\052.wild.example.test.', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: '"x"' }] } }] }
-    expect(applyChangeBatch(created, rightDelete, 'example.test')).toHaveLength(2)
+    expect(applyChangeBatch(created, rightDelete, 'example.test')).toHaveLength(3)
     expect(() => applyChangeBatch([], { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'a.', Type: 'HINFO' } }] } as never, 'example.test')).toThrow(/not a Route 53 record type/)
   })
 })

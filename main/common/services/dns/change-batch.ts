@@ -2,6 +2,9 @@ import type { DnsRecordConfig } from './dns-config'
 import { formatName, parseName } from './dns-name'
 import { recordTypes, type RecordType } from './record-types'
 
+/** How an alias to a lab service is written where Route 53 expects a DNS name. */
+const labServiceSuffix = 'netloom.service.'
+
 /** Route 53's ResourceRecordSet, as in ChangeResourceRecordSets and `aws route53 list-resource-record-sets`. */
 export interface ResourceRecordSet {
   Name: string
@@ -49,7 +52,15 @@ export function toResourceRecordSet(record: DnsRecordConfig, origin: string): Re
     ...(record.cidr ? { CidrRoutingConfig: { CollectionId: record.cidr.collection, LocationName: record.cidr.location } } : {}),
     ...(record.healthCheck ? { HealthCheckId: record.healthCheck } : {}),
     ...(record.alias
-      ? { AliasTarget: { DNSName: formatName(parseName(record.alias.record, parseName(origin.endsWith('.') ? origin : `${origin}.`))), EvaluateTargetHealth: record.alias.evaluateTargetHealth } }
+      ? {
+          AliasTarget: {
+            // A lab service has no DNS name; it is written as `<id>.netloom.service.` (read back as a service).
+            DNSName: record.alias.service
+              ? `${record.alias.service}.${labServiceSuffix}`
+              : formatName(parseName(record.alias.record ?? '@', parseName(origin.endsWith('.') ? origin : `${origin}.`))),
+            EvaluateTargetHealth: record.alias.evaluateTargetHealth
+          }
+        }
       : {})
   }
 }
@@ -81,7 +92,16 @@ export function fromResourceRecordSet(set: ResourceRecordSet): DnsRecordConfig {
     ...(set.MultiValueAnswer ? { multivalue: true } : {}),
     ...(set.CidrRoutingConfig ? { cidr: { collection: set.CidrRoutingConfig.CollectionId, location: set.CidrRoutingConfig.LocationName } } : {}),
     ...(set.HealthCheckId ? { healthCheck: set.HealthCheckId } : {}),
-    ...(set.AliasTarget ? { alias: { record: set.AliasTarget.DNSName, evaluateTargetHealth: set.AliasTarget.EvaluateTargetHealth ?? false } } : {})
+    ...(set.AliasTarget
+      ? {
+          alias: {
+            ...(set.AliasTarget.DNSName.endsWith(`.${labServiceSuffix}`)
+              ? { service: set.AliasTarget.DNSName.slice(0, -labServiceSuffix.length - 1) }
+              : { record: set.AliasTarget.DNSName }),
+            evaluateTargetHealth: set.AliasTarget.EvaluateTargetHealth ?? false
+          }
+        }
+      : {})
   }
 }
 

@@ -146,7 +146,8 @@ function checkZone(zone: z.output<typeof dnsZoneSchema>, ctx: z.RefinementCtx): 
     seen.set(record.type, [...group, index])
     if (seen.has('CNAME') && seen.size > 1)
       issue(`${key} has a CNAME, so it can have no other records (RFC 1034 §3.6.2)`)
-    if (record.alias) {
+    if (record.alias?.service && record.type !== 'A' && record.type !== 'AAAA') issue('an alias to a service is of type A or AAAA')
+    if (record.alias?.record) {
       try {
         const target = nameKey(parseName(record.alias.record, origin))
         if (!target.endsWith(apex)) issue(`alias target ${target} is not in the zone ${apex}`, 'alias')

@@ -40,12 +40,14 @@ export const recordRoutingFields = {
   healthCheck: id.optional().describe('Id of a health check (healthChecks) that decides whether this record may be answered.'),
   alias: z
     .object({
-      record: z.string().min(1).describe('A record set of the same type in this zone: `@`, `www`, or `www.example.test.`.'),
-      evaluateTargetHealth: z.boolean().default(false).describe('Healthy only while the target has a healthy record.')
+      record: z.string().min(1).optional().describe('A record set of the same type in this zone: `@`, `www`, or `www.example.test.`.'),
+      service: z.string().min(1).optional().describe('A lab service (A/AAAA only): answers with its listen address, as an alias to a load balancer would.'),
+      evaluateTargetHealth: z.boolean().default(false).describe('Healthy only while the target is (a running service; a record set with a healthy record).')
     })
     .strict()
+    .refine((alias) => (alias.record === undefined) !== (alias.service === undefined), { message: 'an alias points at either a record or a service' })
     .optional()
-    .describe('Alias: answer with another record set\'s data, even at the zone apex; it has no TTL of its own.')
+    .describe('Alias: answer with another record set\'s data or a lab service\'s address, even at the zone apex; it has no TTL of its own.')
 }
 
 export const routingPolicies = ['weighted', 'failover', 'latency', 'geolocation', 'geoproximity', 'multivalue', 'cidr'] as const

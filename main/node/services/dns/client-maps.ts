@@ -28,7 +28,7 @@ export class ClientMaps {
   }
 
   /** A routing context for one query from `source`. */
-  context(source: string, isHealthy: (checkId: string) => boolean, random: Random): RoutingContext {
+  context(source: string, isHealthy: (checkId: string) => boolean, random: Random, service?: RoutingContext['service']): RoutingContext {
     const region = longest(this.regions, source)?.region
     const location = longest(this.locations, source)?.location
     // Geoproximity needs coordinates: the client location's own, else its region's.
@@ -40,6 +40,7 @@ export class ClientMaps {
       ...(region ? { clientRegion: region } : {}),
       ...(location ? { clientLocation: location } : {}),
       ...(point ? { clientCoordinates: point } : {}),
+      ...(service ? { service } : {}),
       cidrLocation: (collection) => longest(this.collections.get(collection) ?? [], source)?.location
     }
   }

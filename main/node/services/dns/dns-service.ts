@@ -1,6 +1,6 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram'
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { createServer, isIPv6, type Server, type Socket } from 'node:net'
+import { createServer, isIP, isIPv6, type Server, type Socket } from 'node:net'
 import type { ServiceEndpoint } from '../../../common/contract/lab-types'
 import { formatName } from '../../../common/services/dns/dns-name'
 import { typeName } from '../../../common/services/dns/record-types'
@@ -81,6 +81,15 @@ export class DnsService extends BaseService<'dns'> {
     if (!file) return
     const path = resolvePath(this.ctx.labDir, file)
     this.queryLog = new QueryLogFile(path, (error) => this.ctx.log.warn(`query log ${path}: ${error.message}`))
+  }
+
+  /** Where an alias to a lab service points: the service's listen addresses of one family. */
+  private readonly serviceAddresses = (id: string, family: 4 | 6): { addresses: string[]; running: boolean } | undefined => {
+    const endpoints = this.ctx.peers?.endpoints(id)
+    if (!endpoints) return undefined
+    const hosts = endpoints.map((e) => (e.host === '0.0.0.0' ? '127.0.0.1' : e.host === '::' ? '::1' : e.host))
+    const addresses = [...new Set(hosts.filter((host) => isIP(host) === family))]
+    return { addresses, running: this.ctx.peers?.state(id) === 'running' }
   }
 
   /** Health check states, for the UI. */
@@ -184,7 +193,7 @@ export class DnsService extends BaseService<'dns'> {
       const health = this.health
       // Location-based routing uses the resolver's view of its client (ECS) when it sends one.
       const where = query.edns?.clientSubnet?.address ?? source
-      const routing = this.maps.context(where, (id) => health?.isHealthy(id) ?? true, this.random)
+      const routing = this.maps.context(where, (id) => health?.isHealthy(id) ?? true, this.random, this.serviceAddresses)
       const answered = answerQuery(this.zones, query, source, { minimal: this.spec.config.minimalResponses, routing })
       const encoded = encodeResponse(query, answered.response, limit, serverUdpSize)
       reply = { bytes: encoded.bytes, truncated: encoded.truncated, rcode: answered.response.rcode, rcodeName: answered.rcodeName, explanation: answered.explanation, ...(answered.zone ? { zone: answered.zone } : {}) }

@@ -244,3 +244,41 @@ describe('query log file', () => {
     }
   })
 })
+
+describe('aliases to lab services', () => {
+  it('answer with the service\'s address (TTL 60) and, evaluating target health, skip it while it is stopped', async () => {
+    const { LabHost } = await import('../../lab-host/lab-host')
+    const { serviceModules } = await import('../registry')
+    const source = `apiVersion: netloom/v1
+kind: Lab
+metadata: { name: alias }
+services:
+  - id: web
+    kind: origin
+    listen: { host: 127.0.0.1, port: 0 }
+  - id: dns
+    kind: dns
+    listen: { host: 127.0.0.1, port: 0 }
+    config:
+      zones:
+        - name: shop.test
+          records:
+            - { name: "@", type: A, alias: { service: web } }
+            - { name: lb, type: A, alias: { service: web, evaluateTargetHealth: true }, setIdentifier: main, failover: PRIMARY }
+            - { name: lb, type: A, values: [127.0.0.9], setIdentifier: sorry, failover: SECONDARY }
+`
+    const host = new LabHost({ modules: serviceModules, metrics: new MetricsRegistry() })
+    try {
+      expect((await host.apply(source)).ok).toBe(true)
+      const port = host.service('dns')!.endpoints()[0]!.port
+      const apex = await udp(port, query('shop.test', 'A'))
+      expect(dataOf(apex)).toEqual(['127.0.0.1'])
+      expect(apex.answers?.[0]?.ttl).toBe(60)
+      expect(dataOf(await udp(port, query('lb.shop.test', 'A')))).toEqual(['127.0.0.1'])
+      await host.stopService('web')
+      expect(dataOf(await udp(port, query('lb.shop.test', 'A')))).toEqual(['127.0.0.9'])
+    } finally {
+      await host.dispose()
+    }
+  })
+})

@@ -62,7 +62,7 @@ export function lookup(zones: readonly Zone[], query: LookupQuery, options: { mi
   let cacheable = !zones.some((candidate) => candidate.sources && candidate.contains(query.name))
   const decisions: { policy: string; set: string }[] = []
   const select = (group: RecordGroup) => {
-    if (group.policy !== 'simple' || group.records.some((record) => record.aliasTarget)) cacheable = false
+    if (group.policy !== 'simple' || group.records.some((record) => record.aliasTarget || record.aliasService)) cacheable = false
     const selection = selectRecord(zone!, group, query.routing)
     if (group.policy !== 'simple') decisions.push({ policy: group.policy, set: selection.setIdentifier ?? '-' })
     return selection

@@ -1,4 +1,5 @@
 import { formatName } from '../../../common/services/dns/dns-name'
+import { parseRdata } from '../../../common/services/dns/rdata'
 import type { Random } from '../../base/random'
 import { greatCircleKm, regionCoordinates, regionDistance } from './regions'
 import type { PolicyRecord, RecordGroup, RRset, Zone } from './zone'
@@ -13,6 +14,8 @@ export interface RoutingContext {
   clientLocation?: { continent: string; country?: string; subdivision?: string; latitude?: number; longitude?: number }
   /** Where the client is on the globe (geoproximity), from its location or region. */
   clientCoordinates?: [number, number]
+  /** A lab service's current addresses of one family, and whether it is running (aliases to services). */
+  service?(id: string, family: 4 | 6): { addresses: string[]; running: boolean } | undefined
   /** The client's location in a CIDR collection (IP-based routing), longest prefix first. */
   cidrLocation(collection: string): string | undefined
 }
@@ -26,6 +29,7 @@ export interface Selection {
 }
 
 const maxAliasDepth = 8
+const serviceAliasTtl = 60
 const multivalueLimit = 8
 
 const label = (record: PolicyRecord) => `"${record.config.setIdentifier ?? formatName(record.rrset?.name ?? [])}"`
@@ -145,6 +149,8 @@ export function selectRecord(zone: Zone, group: RecordGroup, ctx: RoutingContext
 /** Healthy when its check passes and, with evaluateTargetHealth, its alias target has a healthy record. */
 function isHealthy(zone: Zone, group: RecordGroup, record: PolicyRecord, ctx: RoutingContext, depth: number): boolean {
   if (record.config.healthCheck && !ctx.isHealthy(record.config.healthCheck)) return false
+  if (record.aliasService && record.config.alias?.evaluateTargetHealth)
+    return ctx.service?.(record.aliasService, group.type === 28 ? 6 : 4)?.running ?? false
   if (record.aliasTarget && record.config.alias?.evaluateTargetHealth) {
     const target = zone.group(record.aliasTarget, group.type)
     if (!target || depth >= maxAliasDepth) return false
@@ -155,6 +161,14 @@ function isHealthy(zone: Zone, group: RecordGroup, record: PolicyRecord, ctx: Ro
 
 /** The record's data under the group's name; an alias takes its target's data and TTL. */
 function resolve(zone: Zone, group: RecordGroup, record: PolicyRecord, ctx: RoutingContext, depth: number): RRset | undefined {
+  if (record.aliasService) {
+    const family = group.type === 28 ? 6 : 4
+    const found = ctx.service?.(record.aliasService, family)
+    if (!found || found.addresses.length === 0) return undefined
+    const rdatas = found.addresses.map((address) => parseRdata(family === 4 ? 'A' : 'AAAA', address, zone.origin))
+    // Route 53 gives alias answers to AWS resources the resource's TTL: 60 s for load balancers.
+    return { name: group.name, type: group.type, ttl: serviceAliasTtl, rdatas }
+  }
   if (!record.aliasTarget) return record.rrset && { ...record.rrset, name: group.name }
   const target = zone.group(record.aliasTarget, group.type)
   if (!target || depth >= maxAliasDepth) return undefined

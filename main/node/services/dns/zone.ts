@@ -19,8 +19,10 @@ export interface PolicyRecord {
   config: DnsRecordConfig
   /** The data, or undefined for an alias (resolved at answer time). */
   rrset: RRset | undefined
-  /** Alias target name, for aliases. */
+  /** Alias target name, for aliases to a record set. */
   aliasTarget?: Labels
+  /** Alias target service id, for aliases to a lab service. */
+  aliasService?: string
 }
 
 /** Every record set of one name and type, under one routing policy. */
@@ -60,7 +62,8 @@ export class Zone {
       rrset: config.values
         ? { name, type, ttl: config.ttl ?? defaultTtl, rdatas: config.values.map((value) => parseRdata(config.type as RecordType, value, this.origin)) }
         : undefined,
-      ...(config.alias ? { aliasTarget: lowercaseName(parseName(config.alias.record, this.origin)) } : {})
+      ...(config.alias?.record ? { aliasTarget: lowercaseName(parseName(config.alias.record, this.origin)) } : {}),
+      ...(config.alias?.service ? { aliasService: config.alias.service } : {})
     }
     const key = nameKey(name)
     let node = this.nodes.get(key)
