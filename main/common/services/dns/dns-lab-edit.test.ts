@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadLab } from '../../topology/load-lab'
-import { addDnsRecord, removeDnsRecord } from './dns-lab-edit'
+import { addDnsRecord, removeDnsRecord, replaceDnsRecord } from './dns-lab-edit'
 
 const source = `apiVersion: netloom/v1
 kind: Lab
@@ -29,6 +29,11 @@ describe('editing DNS records in the lab file', () => {
     const next = removeDnsRecord(source, 'dns', 'shop.test', 0)
     expect(next).not.toContain('192.0.2.1')
     expect(loadLab(next).problems).toEqual([])
+  })
+
+  it('replaces a record set in place', () => {
+    const next = replaceDnsRecord(source, 'dns', 'shop.test', 0, { name: 'www', type: 'A', values: ['192.0.2.9'] })
+    expect(next).toContain('# the web server\n            - { name: www, type: A, values: [ 192.0.2.9 ] }')
   })
 
   it('says what is missing', () => {

@@ -44,3 +44,13 @@ export function removeDnsRecord(source: string, serviceId: string, zoneName: str
   records.items.splice(index, 1)
   return stringify(doc)
 }
+
+/** Replaces the record set at `index` of a zone's `records:` (kept on one line). */
+export function replaceDnsRecord(source: string, serviceId: string, zoneName: string, index: number, record: DnsRecordConfig): string {
+  const { doc, records } = zoneRecords(source, serviceId, zoneName)
+  if (index < 0 || index >= records.items.length) throw new LabEditError(`${zoneName} has no record ${index}`)
+  const node = doc.createNode(record) as YAMLMap
+  node.flow = true
+  records.items[index] = node
+  return stringify(doc)
+}

@@ -273,7 +273,7 @@ services:
       const port = host.service('dns')!.endpoints()[0]!.port
       const apex = await udp(port, query('shop.test', 'A'))
       expect(dataOf(apex)).toEqual(['127.0.0.1'])
-      expect(apex.answers?.[0]?.ttl).toBe(60)
+      expect((apex.answers?.[0] as { ttl?: number } | undefined)?.ttl).toBe(60)
       expect(dataOf(await udp(port, query('lb.shop.test', 'A')))).toEqual(['127.0.0.1'])
       await host.stopService('web')
       expect(dataOf(await udp(port, query('lb.shop.test', 'A')))).toEqual(['127.0.0.9'])

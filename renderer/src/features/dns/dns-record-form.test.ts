@@ -11,6 +11,10 @@ describe('the add-record form', () => {
     })
   })
 
+  it('checks an edited record against the others, not against its old self', () => {
+    expect(recordFromDraft({ name: 'www', type: 'A', ttl: '', values: '192.0.2.1' }, zone, 0)).toEqual({ record: { name: 'www', type: 'A', values: ['192.0.2.1'] } })
+  })
+
   it('refuses what Route 53 would, saying why', () => {
     expect(recordFromDraft({ name: 'api', type: 'A', ttl: '', values: '999.1.1.1' }, zone)).toEqual({ error: 'values.0: A: "999.1.1.1" is not an IPv4 address (dotted quad, e.g. 192.0.2.1)' })
     expect(recordFromDraft({ name: 'www', type: 'A', ttl: '', values: '192.0.2.1' }, zone)).toMatchObject({ error: expect.stringContaining('has a CNAME') })
