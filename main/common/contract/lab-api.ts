@@ -76,6 +76,10 @@ export const labApiParams = {
         .optional()
     })
     .strict(),
+  /** Remove cached objects from an edge by CloudFront invalidation paths (`/images/*`, `/index.html`). */
+  'edge.invalidate': z
+    .object({ serviceId: serviceIdSchema, paths: z.array(z.string().min(1).max(4000)).min(1).max(3000) })
+    .strict(),
   'system.info': empty
 } as const
 
@@ -97,6 +101,7 @@ export interface LabResults {
   'traffic.recent': TrafficEntry[]
   'http.probe': HttpProbeResult
   'dns.query': DnsQueryResult
+  'edge.invalidate': { removed: number }
   'system.info': SystemInfo
 }
 

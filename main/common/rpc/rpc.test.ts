@@ -65,6 +65,7 @@ function fakeApi() {
       bytes: 60,
       server: '127.0.0.1#53'
     }),
+    'edge.invalidate': record('edge.invalidate', { removed: 2 }),
     'system.info': record('system.info', { version: '0.1.0', platform: 'linux', nodeVersion: 'v20', isRoot: false, mode: 'cli' as const })
   }
   return { api, seen }
@@ -134,6 +135,13 @@ describe('RPC round trips, one per domain', () => {
       code: 'LAB_ERR_RPC_BAD_REQUEST',
       message: expect.stringContaining('loopback')
     })
+  })
+
+  it('edge.invalidate', async () => {
+    const { api, seen } = fakeApi()
+    client = connect(api).client
+    expect(await client.call('edge.invalidate', { serviceId: 'cdn', paths: ['/images/*'] })).toEqual({ removed: 2 })
+    expect(seen).toContainEqual(['edge.invalidate', { serviceId: 'cdn', paths: ['/images/*'] }])
   })
 
   it('system.info', async () => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { dnsConfigSchema } from './dns/dns-config'
+import { edgeConfigSchema } from './edge/edge-config'
 import { originConfigSchema } from './origin/origin-config'
 
 /**
@@ -9,7 +10,8 @@ import { originConfigSchema } from './origin/origin-config'
  */
 export const serviceConfigSchemas = {
   origin: originConfigSchema,
-  dns: dnsConfigSchema
+  dns: dnsConfigSchema,
+  edge: edgeConfigSchema
 } as const satisfies Record<string, z.ZodType>
 
 export type ServiceKind = keyof typeof serviceConfigSchemas

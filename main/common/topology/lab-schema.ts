@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { dnsConfigSchema } from '../services/dns/dns-config'
+import { edgeConfigSchema } from '../services/edge/edge-config'
 import { originConfigSchema } from '../services/origin/origin-config'
 
 export const LAB_API_VERSION = 'netloom/v1'
@@ -42,7 +43,8 @@ const serviceCommon = {
 /** One entry per service kind; `config` is validated by that kind's schema (main/common/services/<kind>). */
 export const serviceSchema = z.discriminatedUnion('kind', [
   z.object({ ...serviceCommon, kind: z.literal('origin'), config: originConfigSchema.prefault({}) }).strict(),
-  z.object({ ...serviceCommon, kind: z.literal('dns'), config: dnsConfigSchema.prefault({}) }).strict()
+  z.object({ ...serviceCommon, kind: z.literal('dns'), config: dnsConfigSchema.prefault({}) }).strict(),
+  z.object({ ...serviceCommon, kind: z.literal('edge'), config: edgeConfigSchema }).strict()
 ])
 
 export const layoutSchema = z

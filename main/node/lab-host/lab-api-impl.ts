@@ -2,6 +2,7 @@ import { LabError } from '../../common/errors/lab-error'
 import type { LabApi, LabEvents } from '../../common/contract/lab-api'
 import type { DnsQueryResult, HttpProbeResult, SystemInfo } from '../../common/contract/lab-types'
 import { queryDns } from '../services/dns/dns-client'
+import { EdgeService } from '../services/edge/edge-service'
 import { loadLab } from '../../common/topology/load-lab'
 import packageJson from '../../../package.json'
 import type { LabHost } from './lab-host'
@@ -35,6 +36,11 @@ export function createLabApi(host: LabHost, mode: SystemInfo['mode']): LabApi {
     'traffic.recent': async ({ limit, serviceId }) => host.traffic.recent(limit ?? 500, serviceId),
     'http.probe': (params) => probe(host, params),
     'dns.query': (params) => dnsQuery(host, params),
+    'edge.invalidate': async ({ serviceId, paths }) => {
+      const service = host.service(serviceId)
+      if (!(service instanceof EdgeService)) throw new LabError('LAB_ERR_SERVICE_NOT_FOUND', `no edge service "${serviceId}" in the running lab`)
+      return { removed: service.invalidate(paths) }
+    },
     'system.info': async () => ({
       version: packageJson.version,
       platform: `${process.platform}-${process.arch}`,

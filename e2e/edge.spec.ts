@@ -1,0 +1,34 @@
+import { test as base, expect } from '@playwright/test'
+import { startLab, type RunningLab } from './fixtures'
+import { openView, shoot } from './support/ui'
+
+const test = base.extend<{ lab: RunningLab }>({
+  // eslint-disable-next-line no-empty-pattern
+  lab: async ({}, use) => {
+    const lab = await startLab('edge-cache.yaml')
+    await use(lab)
+    await lab.stop()
+  }
+})
+
+test('the edge misses, then hits; an invalidation empties it; the Traffic view says why', async ({ page, lab }) => {
+  await page.goto(lab.url)
+  await page.getByTestId('topology-node-cdn').click()
+  const send = async () => {
+    await page.getByTestId('probe-path').fill('/static/app.js')
+    await page.getByTestId('probe-send').click()
+    await expect(page.getByTestId('probe-status')).toContainText('200')
+  }
+  await send()
+  await page.getByTestId('probe-result').getByText(/Headers \(/).click()
+  await expect(page.getByTestId('probe-result')).toContainText('Miss from cloudfront')
+  await send()
+  await expect(page.getByTestId('probe-result')).toContainText('Hit from cloudfront')
+  await page.getByTestId('edge-invalidate-paths').fill('/static/*')
+  await page.getByTestId('edge-invalidate').click()
+  await expect(page.getByTestId('edge-invalidate-result')).toHaveText('1 cached object(s) removed.')
+  await shoot(page, 'edge-detail')
+  await openView(page, 'Traffic')
+  await expect(page.getByTestId('traffic-row').filter({ hasText: 'Hit' }).first()).toContainText('behavior /static/* → origin app: Hit')
+  await shoot(page, 'edge-traffic')
+})

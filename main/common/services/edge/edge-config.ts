@@ -1,0 +1,104 @@
+import { z } from 'zod'
+
+/** CloudFront's managed cache policies (by name), with their exact TTLs and cache-key settings. */
+export const managedCachePolicies = {
+  CachingOptimized: { minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' } },
+  CachingOptimizedForUncompressedObjects: { minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' } },
+  CachingDisabled: { minTtl: 0, defaultTtl: 0, maxTtl: 0, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' } },
+  UseOriginCacheControlHeaders: {
+    minTtl: 0,
+    defaultTtl: 0,
+    maxTtl: 31536000,
+    queryStrings: { behavior: 'none' },
+    headers: ['host', 'origin', 'x-http-method', 'x-http-method-override', 'x-method-override'],
+    cookies: { behavior: 'all' }
+  },
+  'UseOriginCacheControlHeaders-QueryStrings': {
+    minTtl: 0,
+    defaultTtl: 0,
+    maxTtl: 31536000,
+    queryStrings: { behavior: 'all' },
+    headers: ['host', 'origin', 'x-http-method', 'x-http-method-override', 'x-method-override'],
+    cookies: { behavior: 'all' }
+  }
+} as const
+
+const keyList = z
+  .object({
+    behavior: z.enum(['none', 'whitelist', 'allExcept', 'all']).default('none'),
+    names: z.array(z.string().min(1)).max(10).default([])
+  })
+  .strict()
+
+export const cachePolicySchema = z
+  .object({
+    minTtl: z.number().int().min(0).default(0).describe('Seconds: never cache for less (even no-cache/no-store/private responses when > 0).'),
+    defaultTtl: z.number().int().min(0).default(86400).describe('Seconds, when the origin sends no Cache-Control max-age/s-maxage or Expires.'),
+    maxTtl: z.number().int().min(0).default(31536000).describe('Seconds: never cache for longer.'),
+    queryStrings: keyList.prefault({}).describe('Query strings in the cache key.'),
+    headers: z.array(z.string().min(1)).max(10).default([]).describe('Request headers in the cache key (their values).'),
+    cookies: keyList.prefault({}).describe('Cookies in the cache key.')
+  })
+  .strict()
+
+export type CachePolicy = z.output<typeof cachePolicySchema>
+
+const pathPattern = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_\-.*$/~"'@:+&?]+$/, 'may contain A-Z a-z 0-9 _ - . * ? $ / ~ " \' @ : + &')
+
+const behaviorFields = {
+  origin: z.string().min(1).describe('Id of the origin (in `origins`) this behavior sends requests to.'),
+  cachePolicy: z
+    .union([z.enum(Object.keys(managedCachePolicies) as [keyof typeof managedCachePolicies]), cachePolicySchema])
+    .default('CachingOptimized')
+    .describe('A managed policy by name, or TTLs and cache key of your own.'),
+  allowedMethods: z
+    .enum(['GET_HEAD', 'GET_HEAD_OPTIONS', 'ALL'])
+    .default('GET_HEAD')
+    .describe('GET_HEAD, GET_HEAD_OPTIONS, or ALL seven methods; others get 403.')
+}
+
+export const edgeConfigSchema = z
+  .object({
+    origins: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+            service: z.string().optional().describe('A lab service id: its HTTP address.'),
+            url: z.string().regex(/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/, 'must be http:// on a loopback address').optional()
+          })
+          .strict()
+          .refine((o) => (o.service === undefined) !== (o.url === undefined), { message: 'give either service or url' })
+      )
+      .min(1)
+      .describe('Where the edge fetches from.'),
+    behaviors: z
+      .array(z.object({ pathPattern: pathPattern.describe('`*` any characters, `?` one; case-sensitive; first match wins.'), ...behaviorFields }).strict())
+      .max(75)
+      .default([])
+      .describe('Cache behaviors, in order; the default behavior comes last.'),
+    defaultBehavior: z.object(behaviorFields).strict().describe('The `*` behavior.'),
+    cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('Cache size; least recently used objects go first.')
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const ids = new Set(config.origins.map((o) => o.id))
+    config.behaviors.forEach((behavior, index) => {
+      if (!ids.has(behavior.origin)) ctx.addIssue({ code: 'custom', path: ['behaviors', index, 'origin'], message: `unknown origin "${behavior.origin}"` })
+    })
+    if (!ids.has(config.defaultBehavior.origin))
+      ctx.addIssue({ code: 'custom', path: ['defaultBehavior', 'origin'], message: `unknown origin "${config.defaultBehavior.origin}"` })
+  })
+
+export type EdgeConfig = z.output<typeof edgeConfigSchema>
+export type EdgeBehavior = EdgeConfig['defaultBehavior'] & { pathPattern?: string }
+
+export function resolveCachePolicy(policy: EdgeBehavior['cachePolicy']): CachePolicy {
+  if (typeof policy !== 'string') return policy
+  const managed = managedCachePolicies[policy]
+  return { ...managed, headers: [...managed.headers], queryStrings: { ...managed.queryStrings, names: [] }, cookies: { ...managed.cookies, names: [] } }
+}

@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto'
+import diagnosticsChannel from 'node:diagnostics_channel'
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { ServiceEndpoint } from '../../../common/contract/lab-types'
+import { LabError } from '../../../common/errors/lab-error'
+import { resolveCachePolicy, type EdgeBehavior } from '../../../common/services/edge/edge-config'
+import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
+import { closeServer, formatAddress, listen, type ListenAddress } from '../../net/listen'
+import { BaseService } from '../base-service'
+import type { ServiceContext, ServiceSpecOf } from '../service-module'
+import { cacheKey } from './cache-key'
+import { EdgeCache, invalidationProblem, type CachedObject } from './edge-cache'
+import { compilePathPattern } from './path-pattern'
+import { decideTtl } from './ttl'
+
+const requestTopic = diagnosticsChannel.channel(trafficTopic('edge'))
+/** Response statuses an edge stores when the TTL allows (RFC 9111 §4.2.2's heuristically cacheable set). */
+const storableStatuses = new Set([200, 203, 204, 300, 301, 404, 405, 410, 414, 501])
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'])
+const methodSets = { GET_HEAD: ['GET', 'HEAD'], GET_HEAD_OPTIONS: ['GET', 'HEAD', 'OPTIONS'], ALL: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'] }
+/** CloudFront's default origin response timeout. */
+const originTimeoutMs = 30_000
+
+type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error'
+interface Outcome {
+  status: number
+  result: Result
+  explanation: string
+  bytesOut: number
+}
+
+/**
+ * A CloudFront-like edge: ordered cache behaviors, CloudFront's TTL rules, cache keys from cache
+ * policies, revalidation of stale objects, and invalidation. Every response says whether it was a hit
+ * (`x-cache`), and every request is published with the reason.
+ */
+export class EdgeService extends BaseService<'edge'> {
+  private server: Server | undefined
+  private bound: ListenAddress | undefined
+  private cache: EdgeCache
+  private behaviors: { match: RegExp; behavior: EdgeBehavior }[] = []
+  private readonly distributionId = `d${randomBytes(7).toString('hex')}`
+  private readonly requests
+  private readonly originLatency
+  private readonly cacheBytes
+
+  constructor(spec: ServiceSpecOf<'edge'>, ctx: ServiceContext) {
+    super(spec, ctx)
+    this.cache = new EdgeCache(spec.config.cacheBytes)
+    this.compile()
+    this.requests = ctx.metrics.counter('lab_edge_requests_total', 'Viewer requests, by cache result and status.')
+    this.originLatency = ctx.metrics.histogram('lab_edge_origin_latency_seconds', 'Time the origin took to answer a miss or refresh.')
+    this.cacheBytes = ctx.metrics.gauge('lab_edge_cache_bytes', 'Bytes of objects in the cache.')
+  }
+
+  private compile(): void {
+    this.behaviors = [
+      ...this.spec.config.behaviors.map((behavior) => ({ match: compilePathPattern(behavior.pathPattern), behavior })),
+      { match: /^/, behavior: { ...this.spec.config.defaultBehavior, pathPattern: '*' } }
+    ]
+  }
+
+  protected async onStart(): Promise<void> {
+    const server = createServer((request, response) => void this.handle(request, response))
+    this.bound = await listen(server, this.spec.listen, this.id)
+    this.server = server
+    this.resources.add({ dispose: () => server.closeAllConnections() })
+    this.ctx.log.info(`edge ${this.distributionId}.cloudfront.net on http://${formatAddress(this.bound)}/`)
+  }
+
+  protected async onStop(): Promise<void> {
+    if (this.server) await closeServer(this.server, 2000)
+    this.server = undefined
+  }
+
+  protected override onReconfigure(next: ServiceSpecOf<'edge'>): Promise<boolean> {
+    const { host, port } = this.spec.listen
+    if (next.listen.host !== host || next.listen.port !== port) return Promise.resolve(false)
+    this.spec = next
+    this.compile()
+    // Like a distribution update: the cache survives; a smaller budget evicts on the next store.
+    if (next.config.cacheBytes < this.cache.bytes) this.cache = new EdgeCache(next.config.cacheBytes)
+    return Promise.resolve(true)
+  }
+
+  endpoints(): ServiceEndpoint[] {
+    const address = this.bound ?? this.spec.listen
+    return [{ protocol: 'http', host: address.host, port: address.port, url: `http://${formatAddress(address)}/` }]
+  }
+
+  /** Removes cached objects by CloudFront invalidation paths; returns how many went. */
+  invalidate(paths: readonly string[]): number {
+    for (const path of paths) {
+      const problem = invalidationProblem(path)
+      if (problem) throw new LabError('LAB_ERR_RPC_BAD_REQUEST', `invalidation: ${problem}`)
+    }
+    const removed = this.cache.invalidate(paths)
+    this.cacheBytes.set(this.cache.bytes)
+    this.ctx.log.info(`invalidated ${paths.join(' ')}: ${removed} object(s) removed`)
+    return removed
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now()
+    const method = request.method ?? 'GET'
+    const url = new URL(request.url ?? '/', 'http://edge.invalid')
+    let outcome: Outcome
+    try {
+      outcome = await this.serve(request, response, method, url)
+    } catch (error) {
+      const failure = LabError.from(error)
+      const status = failure.code === 'LAB_ERR_RPC_TIMEOUT' ? 504 : 502
+      outcome = { status, result: 'Error', explanation: failure.message, bytesOut: this.sendError(response, status, failure.message) }
+    }
+    this.requests.inc({ result: outcome.result, code: String(outcome.status) })
+    if (requestTopic.hasSubscribers) {
+      const signal: TrafficSignal = {
+        serviceId: this.id,
+        method,
+        path: `${url.pathname}${url.search}`,
+        status: outcome.status,
+        outcome: outcome.result,
+        explanation: outcome.explanation,
+        durationMs: performance.now() - started,
+        clientAddress: request.socket.remoteAddress ?? '',
+        bytesOut: outcome.bytesOut
+      }
+      requestTopic.publish(signal)
+    }
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse, method: string, url: URL): Promise<Outcome> {
+    const { behavior } = this.behaviors.find((entry) => entry.match.test(url.pathname))!
+    const which = `behavior ${behavior.pathPattern ?? '*'} → origin ${behavior.origin}`
+    if (!methodSets[behavior.allowedMethods].includes(method)) {
+      const text = 'This distribution is not configured to allow the HTTP request method that was used for this request.'
+      return { status: 403, result: 'Error', explanation: `${which}: ${method} is not in its allowed methods (${behavior.allowedMethods})`, bytesOut: this.sendError(response, 403, text) }
+    }
+    const policy = resolveCachePolicy(behavior.cachePolicy)
+    const cacheable = method === 'GET' || method === 'HEAD'
+    const key = cacheKey(method, request.headers.host ?? '', url, request.headers, policy)
+    const now = this.ctx.clock.now()
+    const cached = cacheable ? this.cache.get(key) : undefined
+    if (cached) {
+      const age = Math.floor((now - cached.storedAt) / 1000)
+      if (age < cached.ttl)
+        return { status: cached.status, result: 'Hit', explanation: `${which}: Hit, age ${age} s of ${cached.ttl} s (${cached.ttlWhy})`, bytesOut: this.sendCached(response, method, cached, age, 'Hit') }
+    }
+    // Stale objects with validators are revalidated with a conditional request (RFC 9111 §4.3.1).
+    const conditional: IncomingHttpHeaders = {}
+    if (cached?.headers['etag']) conditional['if-none-match'] = String(cached.headers['etag'])
+    if (cached?.headers['last-modified']) conditional['if-modified-since'] = String(cached.headers['last-modified'])
+    const body = cacheable || method === 'OPTIONS' ? undefined : await readBody(request)
+    const fetchStarted = performance.now()
+    const origin = await this.fetchOrigin(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, body)
+    this.originLatency.observe((performance.now() - fetchStarted) / 1000)
+
+    if (cached && origin.status === 304) {
+      const refreshed = decideTtl({ ...cached.headers, ...origin.headers }, policy, now)
+      // RFC 9111 §4.3.4: headers from the 304 update the stored ones.
+      const updated: CachedObject = { ...cached, headers: mergeHeaders(cached.headers, origin.headers), storedAt: now, ttl: refreshed.ttl, ttlWhy: refreshed.why }
+      this.cache.set(updated)
+      return { status: updated.status, result: 'RefreshHit', explanation: `${which}: stale after ${cached.ttl} s, origin answered 304: RefreshHit, kept ${refreshed.ttl} s (${refreshed.why})`, bytesOut: this.sendCached(response, method, updated, 0, 'RefreshHit') }
+    }
+    const decision = decideTtl(origin.headers, policy, now)
+    const stored = cacheable && method === 'GET' && storableStatuses.has(origin.status) && decision.store
+    const object: CachedObject = { key, path: `${url.pathname}${url.search}`, status: origin.status, headers: forwardable(origin.headers), body: origin.body, storedAt: now, ttl: decision.ttl, ttlWhy: decision.why }
+    if (stored) {
+      this.cache.set(object)
+      this.cacheBytes.set(this.cache.bytes)
+    }
+    const note = !cacheable ? `${method} is not cached` : stored ? `stored for ${decision.ttl} s (${decision.why})` : storableStatuses.has(origin.status) ? decision.why : `status ${origin.status} is not stored`
+    return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, origin answered ${origin.status}; ${note}`, bytesOut: this.sendCached(response, method, object, 0, 'Miss') }
+  }
+
+  /** The origin's address: a lab service (by id) or a loopback URL. */
+  private originAddress(id: string): { host: string; port: number } {
+    const origin = this.spec.config.origins.find((o) => o.id === id)!
+    if (origin.url) {
+      const url = new URL(origin.url)
+      return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) }
+    }
+    const endpoint = this.ctx.peers?.endpoints(origin.service!)?.find((e) => e.protocol === 'http')
+    if (!endpoint) throw new LabError('LAB_ERR_REQUEST_FAILED', `origin ${id}: service ${origin.service} has no HTTP endpoint (is it running?)`)
+    return { host: endpoint.host === '0.0.0.0' ? '127.0.0.1' : endpoint.host, port: endpoint.port }
+  }
+
+  private fetchOrigin(originId: string, method: string, url: URL, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined) {
+    const { host, port } = this.originAddress(originId)
+    const headers: IncomingHttpHeaders = {}
+    for (const [name, value] of Object.entries(viewer.headers)) if (!hopByHop.has(name) && !name.startsWith('if-')) headers[name] = value
+    headers['x-forwarded-for'] = [viewer.headers['x-forwarded-for'], viewer.socket.remoteAddress].filter(Boolean).join(', ')
+    headers['via'] = `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`
+    Object.assign(headers, conditional)
+    return new Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }>((resolve, reject) => {
+      const req = httpRequest({ host, port, method, path: `${url.pathname}${url.search}`, headers, timeout: originTimeoutMs }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers as Record<string, string | string[]>, body: Buffer.concat(chunks) }))
+        res.on('error', (error) => reject(new LabError('LAB_ERR_REQUEST_FAILED', `origin ${originId} broke off its response: ${error.message}`)))
+      })
+      req.on('timeout', () => req.destroy(new LabError('LAB_ERR_RPC_TIMEOUT', `origin ${originId} did not answer within ${originTimeoutMs / 1000} s`)))
+      req.on('error', (error) => reject(LabError.from(error, 'LAB_ERR_REQUEST_FAILED')))
+      req.end(body)
+    })
+  }
+
+  private sendCached(response: ServerResponse, method: string, object: CachedObject, age: number, result: Result): number {
+    const headers: Record<string, string | string[] | number> = {
+      ...object.headers,
+      'content-length': object.body.length,
+      'x-cache': `${result} from cloudfront`,
+      via: `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`,
+      'x-amz-cf-pop': 'LAB1-P1',
+      'x-amz-cf-id': randomBytes(21).toString('base64url')
+    }
+    if (result !== 'Miss') headers['age'] = String(age)
+    response.writeHead(object.status, headers)
+    response.end(method === 'HEAD' ? undefined : object.body)
+    return method === 'HEAD' ? 0 : object.body.length
+  }
+
+  private sendError(response: ServerResponse, status: number, text: string): number {
+    if (response.headersSent) {
+      response.destroy()
+      return 0
+    }
+    const body = Buffer.from(`${text}\n`)
+    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, 'x-cache': 'Error from cloudfront' })
+    response.end(body)
+    return body.length
+  }
+}
+
+function forwardable(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (const [name, value] of Object.entries(headers)) if (!hopByHop.has(name) && name !== 'content-length') out[name] = value
+  return out
+}
+
+function mergeHeaders(stored: Record<string, string | string[]>, fresh: Record<string, string | string[]>): Record<string, string | string[]> {
+  const out = { ...stored }
+  for (const [name, value] of Object.entries(forwardable(fresh))) if (name !== 'content-type' && name !== 'content-encoding') out[name] = value
+  return out
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk)
+  return Buffer.concat(chunks)
+}

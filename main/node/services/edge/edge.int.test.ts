@@ -1,0 +1,121 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import diagnosticsChannel from 'node:diagnostics_channel'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { serviceSchema } from '../../../common/topology/lab-schema'
+import { FakeClock } from '../../base/clock'
+import { nullLogger } from '../../lab-host/logger'
+import type { TrafficSignal } from '../../lab-host/traffic-recorder'
+import { MetricsRegistry } from '../../metrics/metrics-registry'
+import { listen } from '../../net/listen'
+import type { ServiceSpecOf } from '../service-module'
+import { EdgeService } from './edge-service'
+
+/** An origin whose answers the test scripts, counting what reaches it. */
+let origin: Server
+let originPort = 0
+let hits: { path: string; headers: IncomingHttpHeaders }[] = []
+let nextHeaders: Record<string, string> = {}
+let version = 1
+
+beforeEach(async () => {
+  hits = []
+  nextHeaders = {}
+  version = 1
+  origin = createServer((request, response) => {
+    hits.push({ path: request.url ?? '', headers: request.headers })
+    const etag = `"v${version}"`
+    if (request.headers['if-none-match'] === etag) {
+      response.writeHead(304, { etag, 'cache-control': 'max-age=60' })
+      return response.end()
+    }
+    response.writeHead(request.url?.startsWith('/missing') ? 404 : 200, { 'content-type': 'text/plain', etag, ...nextHeaders })
+    response.end(`body v${version} of ${request.url}`)
+  })
+  originPort = (await listen(origin, { host: '127.0.0.1', port: 0 }, 'origin')).port
+})
+
+let edge: EdgeService | undefined
+afterEach(async () => {
+  await edge?.stop()
+  await new Promise((resolve) => origin.close(resolve))
+})
+
+async function startEdge(config: Record<string, unknown>, clock = new FakeClock()) {
+  const spec = serviceSchema.parse({
+    id: 'cdn',
+    kind: 'edge',
+    listen: { host: '127.0.0.1', port: 0 },
+    config: { origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web' }, ...config }
+  }) as ServiceSpecOf<'edge'>
+  edge = new EdgeService(spec, { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock })
+  await edge.start()
+  const base = edge.endpoints()[0]!.url!
+  const get = async (path: string, init?: RequestInit) => {
+    const response = await fetch(`${base}${path.slice(1)}`, init)
+    return { status: response.status, cache: response.headers.get('x-cache'), age: response.headers.get('age'), body: await response.text() }
+  }
+  return { clock, get }
+}
+
+describe('edge service', () => {
+  it('misses, then hits until the TTL runs out, then revalidates with the ETag (RefreshHit)', async () => {
+    nextHeaders = { 'cache-control': 'max-age=60' }
+    const { clock, get } = await startEdge({})
+    expect(await get('/a')).toMatchObject({ status: 200, cache: 'Miss from cloudfront', body: 'body v1 of /a' })
+    clock.advance(30_000)
+    expect(await get('/a')).toMatchObject({ cache: 'Hit from cloudfront', age: '30' })
+    expect(hits).toHaveLength(1)
+    clock.advance(31_000)
+    expect(await get('/a')).toMatchObject({ cache: 'RefreshHit from cloudfront', body: 'body v1 of /a' })
+    expect(hits[1]!.headers['if-none-match']).toBe('"v1"')
+    version = 2
+    clock.advance(61_000)
+    expect(await get('/a')).toMatchObject({ cache: 'Miss from cloudfront', body: 'body v2 of /a' })
+  })
+
+  it('follows the behavior of the first matching path pattern', async () => {
+    const { get } = await startEdge({ behaviors: [{ pathPattern: '/api/*', origin: 'web', cachePolicy: 'CachingDisabled', allowedMethods: 'ALL' }] })
+    await get('/api/x')
+    expect((await get('/api/x')).cache).toBe('Miss from cloudfront')
+    await get('/static/x')
+    expect((await get('/static/x')).cache).toBe('Hit from cloudfront')
+    expect((await get('/api/x', { method: 'POST', body: 'hi' })).status).toBe(200)
+    expect((await get('/static/x', { method: 'POST', body: 'hi' })).status).toBe(403)
+  })
+
+  it('does not store no-store responses, keys by the policy\'s query strings, and caches 404s', async () => {
+    nextHeaders = { 'cache-control': 'no-store' }
+    const { get } = await startEdge({ defaultBehavior: { origin: 'web', cachePolicy: { minTtl: 0, defaultTtl: 60, maxTtl: 600, queryStrings: { behavior: 'whitelist', names: ['v'] } } } })
+    await get('/n')
+    expect((await get('/n')).cache).toBe('Miss from cloudfront')
+    nextHeaders = {}
+    await get('/q?v=1&utm=a')
+    expect((await get('/q?utm=b&v=1')).cache).toBe('Hit from cloudfront')
+    expect((await get('/q?v=2')).cache).toBe('Miss from cloudfront')
+    await get('/missing')
+    expect(await get('/missing')).toMatchObject({ status: 404, cache: 'Hit from cloudfront' })
+  })
+
+  it('invalidates paths, and explains each request', async () => {
+    const seen: TrafficSignal[] = []
+    const listener = (message: unknown) => seen.push(message as TrafficSignal)
+    diagnosticsChannel.subscribe('lab:edge:request', listener)
+    try {
+      const { get } = await startEdge({})
+      await get('/img/a.png')
+      await get('/img/a.png')
+      expect(edge!.invalidate(['/img/*'])).toBe(1)
+      expect((await get('/img/a.png')).cache).toBe('Miss from cloudfront')
+      expect(() => edge!.invalidate(['img/*'])).toThrow(/must start with/)
+      expect(seen.map((s) => s.outcome)).toEqual(['Miss', 'Hit', 'Miss'])
+      expect(seen[0]!.explanation).toBe('behavior * → origin web: Miss, origin answered 200; stored for 86400 s (no Cache-Control or Expires: DefaultTTL 86400 s)')
+    } finally {
+      diagnosticsChannel.unsubscribe('lab:edge:request', listener)
+    }
+  })
+
+  it('answers 502 when the origin is down', async () => {
+    const { get } = await startEdge({ origins: [{ id: 'web', url: 'http://127.0.0.1:1' }] })
+    expect(await get('/x')).toMatchObject({ status: 502, cache: 'Error from cloudfront' })
+  })
+})
