@@ -186,3 +186,23 @@ describe('planApply', () => {
     expect(Object.fromEntries(plan)).toEqual({ a: 'keep', b: 'update', c: 'replace', d: 'create' })
   })
 })
+
+describe('lab state follows its services', () => {
+  it('becomes degraded when one service is stopped by hand, and running again when it starts', async () => {
+    const { host } = makeHost()
+    await host.apply(`apiVersion: netloom/v1
+kind: Lab
+metadata: { name: t }
+services:
+  - { id: a, kind: origin, listen: { port: 0 } }
+  - { id: b, kind: origin, listen: { port: 0 } }
+`)
+    const states: string[] = []
+    host.events.on('lab.changed', (lab) => states.push(lab.state))
+    await host.stopService('a')
+    expect(host.snapshot().state).toBe('degraded')
+    expect(states.at(-1)).toBe('degraded')
+    await host.startService('a')
+    expect(states.at(-1)).toBe('running')
+  })
+})

@@ -293,6 +293,9 @@ export class LabHost {
         ...(service.error ? { error: service.error.toJSON() } : {}),
         endpoints: state === 'running' ? service.endpoints() : []
       })
+      // Outside an apply or stop (a service stopped by hand, or failing on its own), the lab's state
+      // may change with it (running ↔ degraded): say so.
+      if (!this.busy) this.emitChanged()
     })
     this.services.set(spec.id, service)
     return service
