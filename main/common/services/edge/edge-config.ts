@@ -2,16 +2,18 @@ import { z } from 'zod'
 
 /** CloudFront's managed cache policies (by name), with their exact TTLs and cache-key settings. */
 export const managedCachePolicies = {
-  CachingOptimized: { minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' } },
-  CachingOptimizedForUncompressedObjects: { minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' } },
-  CachingDisabled: { minTtl: 0, defaultTtl: 0, maxTtl: 0, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' } },
+  CachingOptimized: { minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' }, gzip: true, brotli: true },
+  CachingOptimizedForUncompressedObjects: { minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' }, gzip: false, brotli: false },
+  CachingDisabled: { minTtl: 0, defaultTtl: 0, maxTtl: 0, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' }, gzip: false, brotli: false },
   UseOriginCacheControlHeaders: {
     minTtl: 0,
     defaultTtl: 0,
     maxTtl: 31536000,
     queryStrings: { behavior: 'none' },
     headers: ['host', 'origin', 'x-http-method', 'x-http-method-override', 'x-method-override'],
-    cookies: { behavior: 'all' }
+    cookies: { behavior: 'all' },
+    gzip: true,
+    brotli: true
   },
   'UseOriginCacheControlHeaders-QueryStrings': {
     minTtl: 0,
@@ -19,7 +21,9 @@ export const managedCachePolicies = {
     maxTtl: 31536000,
     queryStrings: { behavior: 'all' },
     headers: ['host', 'origin', 'x-http-method', 'x-http-method-override', 'x-method-override'],
-    cookies: { behavior: 'all' }
+    cookies: { behavior: 'all' },
+    gzip: true,
+    brotli: true
   }
 } as const
 
@@ -37,7 +41,9 @@ export const cachePolicySchema = z
     maxTtl: z.number().int().min(0).default(31536000).describe('Seconds: never cache for longer.'),
     queryStrings: keyList.prefault({}).describe('Query strings in the cache key.'),
     headers: z.array(z.string().min(1)).max(10).default([]).describe('Request headers in the cache key (their values).'),
-    cookies: keyList.prefault({}).describe('Cookies in the cache key.')
+    cookies: keyList.prefault({}).describe('Cookies in the cache key.'),
+    gzip: z.boolean().default(true).describe('EnableAcceptEncodingGzip: normalise Accept-Encoding into the key; allows gzip at the edge.'),
+    brotli: z.boolean().default(true).describe('EnableAcceptEncodingBrotli: the same for br (preferred when both are accepted).')
   })
   .strict()
 
@@ -58,7 +64,8 @@ const behaviorFields = {
   allowedMethods: z
     .enum(['GET_HEAD', 'GET_HEAD_OPTIONS', 'ALL'])
     .default('GET_HEAD')
-    .describe('GET_HEAD, GET_HEAD_OPTIONS, or ALL seven methods; others get 403.')
+    .describe('GET_HEAD, GET_HEAD_OPTIONS, or ALL seven methods; others get 403.'),
+  compress: z.boolean().default(true).describe('Compress objects at the edge (gzip/br) when the cache policy allows (the console\'s default).')
 }
 
 export const edgeConfigSchema = z

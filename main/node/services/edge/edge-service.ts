@@ -9,6 +9,7 @@ import { closeServer, formatAddress, listen, type ListenAddress } from '../../ne
 import { BaseService } from '../base-service'
 import type { ServiceContext, ServiceSpecOf } from '../service-module'
 import { cacheKey } from './cache-key'
+import { compress, compressionFor, normaliseAcceptEncoding, weakenEtag } from './compression'
 import { EdgeCache, invalidationProblem, type CachedObject } from './edge-cache'
 import { compilePathPattern } from './path-pattern'
 import { decideTtl } from './ttl'
@@ -138,7 +139,9 @@ export class EdgeService extends BaseService<'edge'> {
     }
     const policy = resolveCachePolicy(behavior.cachePolicy)
     const cacheable = method === 'GET' || method === 'HEAD'
-    const key = cacheKey(method, request.headers.host ?? '', url, request.headers, policy)
+    const acceptEncoding = normaliseAcceptEncoding(request.headers['accept-encoding'], policy)
+    // The normalised Accept-Encoding is part of the key: br, gzip and plain copies are separate objects.
+    const key = `${cacheKey(method, request.headers.host ?? '', url, request.headers, policy)}${acceptEncoding ? ` ae:${acceptEncoding}` : ''}`
     const now = this.ctx.clock.now()
     const cached = cacheable ? this.cache.get(key) : undefined
     if (cached) {
@@ -152,7 +155,7 @@ export class EdgeService extends BaseService<'edge'> {
     if (cached?.headers['last-modified']) conditional['if-modified-since'] = String(cached.headers['last-modified'])
     const body = cacheable || method === 'OPTIONS' ? undefined : await readBody(request)
     const fetchStarted = performance.now()
-    const origin = await this.fetchOrigin(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, body)
+    const origin = await this.fetchOrigin(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, body, acceptEncoding)
     this.originLatency.observe((performance.now() - fetchStarted) / 1000)
 
     if (cached && origin.status === 304) {
@@ -165,12 +168,27 @@ export class EdgeService extends BaseService<'edge'> {
     const decision = decideTtl(origin.headers, policy, now)
     const stored = cacheable && method === 'GET' && storableStatuses.has(origin.status) && decision.store
     const object: CachedObject = { key, path: `${url.pathname}${url.search}`, status: origin.status, headers: forwardable(origin.headers), body: origin.body, storedAt: now, ttl: decision.ttl, ttlWhy: decision.why }
+    // CloudFront compresses only what it caches (TTL 0 turns compression off) and when the behavior asks.
+    let compressed = ''
+    if (behavior.compress && decision.ttl > 0) {
+      const plan = compressionFor(acceptEncoding, origin)
+      if ('encoding' in plan) {
+        const before = object.body.length
+        object.body = await compress(object.body, plan.encoding)
+        object.headers['content-encoding'] = plan.encoding
+        object.headers['vary'] = 'Accept-Encoding'
+        const etag = weakenEtag(object.headers['etag'])
+        if (etag) object.headers['etag'] = etag
+        else delete object.headers['etag']
+        compressed = `; compressed with ${plan.encoding} (${before} → ${object.body.length} bytes)`
+      }
+    }
     if (stored) {
       this.cache.set(object)
       this.cacheBytes.set(this.cache.bytes)
     }
     const note = !cacheable ? `${method} is not cached` : stored ? `stored for ${decision.ttl} s (${decision.why})` : storableStatuses.has(origin.status) ? decision.why : `status ${origin.status} is not stored`
-    return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, origin answered ${origin.status}; ${note}`, bytesOut: this.sendCached(response, method, object, 0, 'Miss') }
+    return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, origin answered ${origin.status}; ${note}${compressed}`, bytesOut: this.sendCached(response, method, object, 0, 'Miss') }
   }
 
   /** The origin's address: a lab service (by id) or a loopback URL. */
@@ -185,12 +203,14 @@ export class EdgeService extends BaseService<'edge'> {
     return { host: endpoint.host === '0.0.0.0' ? '127.0.0.1' : endpoint.host, port: endpoint.port }
   }
 
-  private fetchOrigin(originId: string, method: string, url: URL, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined) {
+  private fetchOrigin(originId: string, method: string, url: URL, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
     const { host, port } = this.originAddress(originId)
     const headers: IncomingHttpHeaders = {}
     for (const [name, value] of Object.entries(viewer.headers)) if (!hopByHop.has(name) && !name.startsWith('if-')) headers[name] = value
     headers['x-forwarded-for'] = [viewer.headers['x-forwarded-for'], viewer.socket.remoteAddress].filter(Boolean).join(', ')
     headers['via'] = `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`
+    // The origin sees the normalised Accept-Encoding (or identity), never the viewer's own list.
+    headers['accept-encoding'] = acceptEncoding ?? 'identity'
     Object.assign(headers, conditional)
     return new Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }>((resolve, reject) => {
       const req = httpRequest({ host, port, method, path: `${url.pathname}${url.search}`, headers, timeout: originTimeoutMs }, (res) => {

@@ -91,3 +91,22 @@ describe('edge cache store', () => {
     expect(invalidationProblem('/*')).toBeUndefined()
   })
 })
+
+describe('compression rules', () => {
+  it('normalises Accept-Encoding to the enabled formats, br first', async () => {
+    const { normaliseAcceptEncoding, compressionFor, weakenEtag } = await import('./compression')
+    const both = resolveCachePolicy('CachingOptimized')
+    expect(normaliseAcceptEncoding('gzip, deflate, br', both)).toBe('br,gzip')
+    expect(normaliseAcceptEncoding('gzip;q=1, br;q=0', both)).toBe('gzip')
+    expect(normaliseAcceptEncoding('deflate', both)).toBeUndefined()
+    expect(normaliseAcceptEncoding('br', resolveCachePolicy('CachingOptimizedForUncompressedObjects'))).toBeUndefined()
+    const response = (status: number, type: string, size: number, extra: Record<string, string> = {}) => ({ status, headers: { 'content-type': type, 'content-length': String(size), ...extra }, body: Buffer.alloc(size) })
+    expect(compressionFor('br,gzip', response(200, 'text/html; charset=utf-8', 5000))).toEqual({ encoding: 'br' })
+    expect(compressionFor('gzip', response(404, 'application/json', 5000))).toEqual({ encoding: 'gzip' })
+    expect(compressionFor('gzip', response(500, 'text/html', 5000))).toMatchObject({ skip: expect.stringContaining('status 500') })
+    expect(compressionFor('gzip', response(200, 'image/png', 5000))).toMatchObject({ skip: expect.stringContaining('image/png') })
+    expect(compressionFor('gzip', response(200, 'text/html', 999))).toMatchObject({ skip: expect.stringContaining('999 bytes') })
+    expect(compressionFor('gzip', response(200, 'text/html', 5000, { 'content-encoding': 'gzip' }))).toMatchObject({ skip: expect.stringContaining('already') })
+    expect([weakenEtag('"a"'), weakenEtag('W/"a"'), weakenEtag('a')]).toEqual(['W/"a"', 'W/"a"', undefined])
+  })
+})

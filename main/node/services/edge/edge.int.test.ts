@@ -28,8 +28,9 @@ beforeEach(async () => {
       response.writeHead(304, { etag, 'cache-control': 'max-age=60' })
       return response.end()
     }
-    response.writeHead(request.url?.startsWith('/missing') ? 404 : 200, { 'content-type': 'text/plain', etag, ...nextHeaders })
-    response.end(`body v${version} of ${request.url}`)
+    const text = request.url?.startsWith('/big') ? 'compress me '.repeat(200) : `body v${version} of ${request.url}`
+    response.writeHead(request.url?.startsWith('/missing') ? 404 : 200, { 'content-type': 'text/plain', etag, 'content-length': Buffer.byteLength(text), ...nextHeaders })
+    response.end(text)
   })
   originPort = (await listen(origin, { host: '127.0.0.1', port: 0 }, 'origin')).port
 })
@@ -112,6 +113,35 @@ describe('edge service', () => {
     } finally {
       diagnosticsChannel.unsubscribe('lab:edge:request', listener)
     }
+  })
+
+  it('compresses at the edge as CloudFront does: br preferred, ETag weakened, one object per encoding', async () => {
+    const { request } = await import('node:http')
+    const { brotliDecompressSync } = await import('node:zlib')
+    await startEdge({})
+    const base = new URL(edge!.endpoints()[0]!.url!)
+    const raw = (path: string, acceptEncoding?: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = request({ host: base.hostname, port: base.port, path, headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }))
+        })
+        req.on('error', reject)
+        req.end()
+      })
+    const br = await raw('/big', 'gzip, deflate, br')
+    expect(br.headers).toMatchObject({ 'content-encoding': 'br', 'x-cache': 'Miss from cloudfront', etag: 'W/"v1"', vary: 'Accept-Encoding' })
+    expect(brotliDecompressSync(br.body).toString()).toBe('compress me '.repeat(200))
+    expect(hits[0]!.headers['accept-encoding']).toBe('br,gzip')
+    // Another order of the same formats normalises to the same key.
+    expect((await raw('/big', 'br, gzip')).headers['x-cache']).toBe('Hit from cloudfront')
+    const plain = await raw('/big')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.headers['x-cache']).toBe('Miss from cloudfront')
+    expect(hits.at(-1)!.headers['accept-encoding']).toBe('identity')
+    // Small bodies are not worth it (under 1,000 bytes).
+    expect((await raw('/small', 'gzip')).headers['content-encoding']).toBeUndefined()
   })
 
   it('answers 502 when the origin is down', async () => {
