@@ -83,6 +83,24 @@ export const edgeConfigSchema = z
       )
       .min(1)
       .describe('Where the edge fetches from.'),
+    originGroups: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+            primary: z.string().min(1),
+            secondary: z.string().min(1),
+            failoverStatusCodes: z
+              .array(z.union([z.literal(400), z.literal(403), z.literal(404), z.literal(416), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]))
+              .min(1)
+              .default([500, 502, 503, 504])
+              .describe('Statuses from the primary that send the request to the secondary (CloudFront allows 400 403 404 416 500 502 503 504).')
+          })
+          .strict()
+      )
+      .max(10)
+      .default([])
+      .describe('Pairs of origins: GET, HEAD and OPTIONS go to the secondary when the primary fails or answers a failover status.'),
     behaviors: z
       .array(z.object({ pathPattern: pathPattern.describe('`*` any characters, `?` one; case-sensitive; first match wins.'), ...behaviorFields }).strict())
       .max(75)
@@ -93,12 +111,18 @@ export const edgeConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    const ids = new Set(config.origins.map((o) => o.id))
-    config.behaviors.forEach((behavior, index) => {
-      if (!ids.has(behavior.origin)) ctx.addIssue({ code: 'custom', path: ['behaviors', index, 'origin'], message: `unknown origin "${behavior.origin}"` })
+    const origins = new Set(config.origins.map((o) => o.id))
+    config.originGroups.forEach((group, index) => {
+      if (origins.has(group.id)) ctx.addIssue({ code: 'custom', path: ['originGroups', index, 'id'], message: `"${group.id}" is already an origin id` })
+      for (const field of ['primary', 'secondary'] as const)
+        if (!origins.has(group[field])) ctx.addIssue({ code: 'custom', path: ['originGroups', index, field], message: `unknown origin "${group[field]}"` })
     })
-    if (!ids.has(config.defaultBehavior.origin))
-      ctx.addIssue({ code: 'custom', path: ['defaultBehavior', 'origin'], message: `unknown origin "${config.defaultBehavior.origin}"` })
+    const targets = new Set([...origins, ...config.originGroups.map((g) => g.id)])
+    config.behaviors.forEach((behavior, index) => {
+      if (!targets.has(behavior.origin)) ctx.addIssue({ code: 'custom', path: ['behaviors', index, 'origin'], message: `unknown origin or origin group "${behavior.origin}"` })
+    })
+    if (!targets.has(config.defaultBehavior.origin))
+      ctx.addIssue({ code: 'custom', path: ['defaultBehavior', 'origin'], message: `unknown origin or origin group "${config.defaultBehavior.origin}"` })
   })
 
 export type EdgeConfig = z.output<typeof edgeConfigSchema>

@@ -155,7 +155,7 @@ export class EdgeService extends BaseService<'edge'> {
     if (cached?.headers['last-modified']) conditional['if-modified-since'] = String(cached.headers['last-modified'])
     const body = cacheable || method === 'OPTIONS' ? undefined : await readBody(request)
     const fetchStarted = performance.now()
-    const origin = await this.fetchOrigin(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, body, acceptEncoding)
+    const { response: origin, route } = await this.fetchTarget(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, body, acceptEncoding)
     this.originLatency.observe((performance.now() - fetchStarted) / 1000)
 
     if (cached && origin.status === 304) {
@@ -188,7 +188,29 @@ export class EdgeService extends BaseService<'edge'> {
       this.cacheBytes.set(this.cache.bytes)
     }
     const note = !cacheable ? `${method} is not cached` : stored ? `stored for ${decision.ttl} s (${decision.why})` : storableStatuses.has(origin.status) ? decision.why : `status ${origin.status} is not stored`
-    return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, origin answered ${origin.status}; ${note}${compressed}`, bytesOut: this.sendCached(response, method, object, 0, 'Miss') }
+    return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, ${route} answered ${origin.status}; ${note}${compressed}`, bytesOut: this.sendCached(response, method, object, 0, 'Miss') }
+  }
+
+  /**
+   * Fetches from an origin, or from an origin group: GET, HEAD and OPTIONS go to the secondary when the
+   * primary cannot be reached or answers one of the group's failover statuses (CloudFront's rules; every
+   * request starts at the primary). `route` says who answered, for the explanation.
+   */
+  private async fetchTarget(target: string, method: string, url: URL, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
+    const group = this.spec.config.originGroups.find((g) => g.id === target)
+    if (!group) return { response: await this.fetchOrigin(target, method, url, viewer, conditional, body, acceptEncoding), route: `origin ${target}` }
+    const failoverMethod = method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
+    let why: string
+    try {
+      const primary = await this.fetchOrigin(group.primary, method, url, viewer, conditional, body, acceptEncoding)
+      if (!failoverMethod || !(group.failoverStatusCodes as number[]).includes(primary.status)) return { response: primary, route: `origin group ${group.id}: primary ${group.primary}` }
+      why = `primary ${group.primary} answered ${primary.status}`
+    } catch (error) {
+      if (!failoverMethod) throw error
+      why = `primary ${group.primary} failed (${LabError.from(error).message})`
+    }
+    const secondary = await this.fetchOrigin(group.secondary, method, url, viewer, conditional, body, acceptEncoding)
+    return { response: secondary, route: `origin group ${group.id}: ${why} → secondary ${group.secondary}` }
   }
 
   /** The origin's address: a lab service (by id) or a loopback URL. */

@@ -109,7 +109,7 @@ describe('edge service', () => {
       expect((await get('/img/a.png')).cache).toBe('Miss from cloudfront')
       expect(() => edge!.invalidate(['img/*'])).toThrow(/must start with/)
       expect(seen.map((s) => s.outcome)).toEqual(['Miss', 'Hit', 'Miss'])
-      expect(seen[0]!.explanation).toBe('behavior * → origin web: Miss, origin answered 200; stored for 86400 s (no Cache-Control or Expires: DefaultTTL 86400 s)')
+      expect(seen[0]!.explanation).toBe('behavior * → origin web: Miss, origin web answered 200; stored for 86400 s (no Cache-Control or Expires: DefaultTTL 86400 s)')
     } finally {
       diagnosticsChannel.unsubscribe('lab:edge:request', listener)
     }
@@ -142,6 +142,34 @@ describe('edge service', () => {
     expect(hits.at(-1)!.headers['accept-encoding']).toBe('identity')
     // Small bodies are not worth it (under 1,000 bytes).
     expect((await raw('/small', 'gzip')).headers['content-encoding']).toBeUndefined()
+  })
+
+  it('fails over from the primary of an origin group on a failover status or a dead primary, for GET only', async () => {
+    const seen: TrafficSignal[] = []
+    const listener = (message: unknown) => seen.push(message as TrafficSignal)
+    diagnosticsChannel.subscribe('lab:edge:request', listener)
+    try {
+      const { get } = await startEdge({
+        origins: [
+          { id: 'web', url: `http://127.0.0.1:${originPort}` },
+          { id: 'dead', url: 'http://127.0.0.1:1' }
+        ],
+        originGroups: [
+          { id: 'from-dead', primary: 'dead', secondary: 'web' },
+          { id: 'on-404', primary: 'web', secondary: 'web', failoverStatusCodes: [404] }
+        ],
+        behaviors: [{ pathPattern: '/missing*', origin: 'on-404', allowedMethods: 'ALL' }],
+        defaultBehavior: { origin: 'from-dead', allowedMethods: 'ALL', cachePolicy: 'CachingDisabled' }
+      })
+      expect(await get('/x')).toMatchObject({ status: 200, body: 'body v1 of /x' })
+      expect(seen.at(-1)!.explanation).toContain('origin group from-dead: primary dead failed')
+      expect(seen.at(-1)!.explanation).toContain('→ secondary web answered 200')
+      await get('/missing')
+      expect(seen.at(-1)!.explanation).toContain('primary web answered 404 → secondary web')
+      expect((await get('/x', { method: 'POST', body: 'x' })).status).toBe(502)
+    } finally {
+      diagnosticsChannel.unsubscribe('lab:edge:request', listener)
+    }
   })
 
   it('answers 502 when the origin is down', async () => {
