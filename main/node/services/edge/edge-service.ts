@@ -12,11 +12,16 @@ import { cacheKey } from './cache-key'
 import { compress, compressionFor, normaliseAcceptEncoding, weakenEtag } from './compression'
 import { EdgeCache, invalidationProblem, type CachedObject } from './edge-cache'
 import { compilePathPattern } from './path-pattern'
+import { parseCacheControl } from './cache-control'
 import { decideTtl } from './ttl'
 
 const requestTopic = diagnosticsChannel.channel(trafficTopic('edge'))
 /** Response statuses an edge stores when the TTL allows (RFC 9111 §4.2.2's heuristically cacheable set). */
 const storableStatuses = new Set([200, 203, 204, 300, 301, 404, 405, 410, 414, 501])
+/** Errors CloudFront always caches, for the error caching minimum TTL unless the origin says otherwise. */
+const errorStatuses = new Set([404, 414, 500, 501, 502, 503, 504])
+/** CloudFront's default error caching minimum TTL, also how long an expired object is served when the origin fails. */
+const errorCachingMinTtl = 10
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'])
 const methodSets = { GET_HEAD: ['GET', 'HEAD'], GET_HEAD_OPTIONS: ['GET', 'HEAD', 'OPTIONS'], ALL: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'] }
 /** CloudFront's default origin response timeout. */
@@ -144,29 +149,54 @@ export class EdgeService extends BaseService<'edge'> {
     const key = `${cacheKey(method, request.headers.host ?? '', url, request.headers, policy)}${acceptEncoding ? ` ae:${acceptEncoding}` : ''}`
     const now = this.ctx.clock.now()
     const cached = cacheable ? this.cache.get(key) : undefined
-    if (cached) {
-      const age = Math.floor((now - cached.storedAt) / 1000)
-      if (age < cached.ttl)
-        return { status: cached.status, result: 'Hit', explanation: `${which}: Hit, age ${age} s of ${cached.ttl} s (${cached.ttlWhy})`, bytesOut: this.sendCached(response, method, cached, age, 'Hit') }
-    }
+    const age = cached ? Math.floor((now - cached.storedAt) / 1000) : 0
+    if (cached && age < cached.ttl)
+      return { status: cached.status, result: 'Hit', explanation: `${which}: Hit, age ${age} s of ${cached.ttl} s (${cached.ttlWhy})`, bytesOut: this.sendCached(response, method, cached, age, 'Hit') }
+    const staleBy = cached ? age - cached.ttl : 0
+    const stored = cached ? parseCacheControl(cached.headers['cache-control']) : undefined
     // Stale objects with validators are revalidated with a conditional request (RFC 9111 §4.3.1).
     const conditional: IncomingHttpHeaders = {}
     if (cached?.headers['etag']) conditional['if-none-match'] = String(cached.headers['etag'])
     if (cached?.headers['last-modified']) conditional['if-modified-since'] = String(cached.headers['last-modified'])
+    const fetch = (viewerBody?: Buffer) =>
+      this.fetchTarget(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, viewerBody, acceptEncoding)
+    if (cached && stored?.staleWhileRevalidate !== undefined && staleBy <= stored.staleWhileRevalidate) {
+      // stale-while-revalidate: answer at once from the cache and refresh in the background.
+      void fetch()
+        .then(({ response: fresh }) => this.refresh(cached, fresh, policy))
+        .catch((error: unknown) => this.ctx.log.warn(`background refresh of ${cached.path} failed: ${LabError.from(error).message}`))
+      return { status: cached.status, result: 'Hit', explanation: `${which}: stale by ${staleBy} s, within stale-while-revalidate=${stored.staleWhileRevalidate}: served, refreshing in the background`, bytesOut: this.sendCached(response, method, cached, age, 'Hit') }
+    }
     const body = cacheable || method === 'OPTIONS' ? undefined : await readBody(request)
     const fetchStarted = performance.now()
-    const { response: origin, route } = await this.fetchTarget(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, body, acceptEncoding)
+    let fetched: Awaited<ReturnType<typeof fetch>>
+    try {
+      fetched = await fetch(body)
+    } catch (error) {
+      const stale = cached && this.serveStale(cached, staleBy, stored, now, `the origin failed (${LabError.from(error).message})`)
+      if (stale) return { ...stale, explanation: `${which}: ${stale.explanation}`, bytesOut: this.sendCached(response, method, cached!, age, 'Hit') }
+      throw error
+    }
+    const { response: origin, route } = fetched
     this.originLatency.observe((performance.now() - fetchStarted) / 1000)
+    if (cached && origin.status >= 500) {
+      const stale = this.serveStale(cached, staleBy, stored, now, `${route} answered ${origin.status}`)
+      if (stale) return { ...stale, explanation: `${which}: ${stale.explanation}`, bytesOut: this.sendCached(response, method, cached, age, 'Hit') }
+    }
 
     if (cached && origin.status === 304) {
-      const refreshed = decideTtl({ ...cached.headers, ...origin.headers }, policy, now)
-      // RFC 9111 §4.3.4: headers from the 304 update the stored ones.
-      const updated: CachedObject = { ...cached, headers: mergeHeaders(cached.headers, origin.headers), storedAt: now, ttl: refreshed.ttl, ttlWhy: refreshed.why }
-      this.cache.set(updated)
-      return { status: updated.status, result: 'RefreshHit', explanation: `${which}: stale after ${cached.ttl} s, origin answered 304: RefreshHit, kept ${refreshed.ttl} s (${refreshed.why})`, bytesOut: this.sendCached(response, method, updated, 0, 'RefreshHit') }
+      const updated = this.refresh(cached, origin, policy)
+      return { status: updated.status, result: 'RefreshHit', explanation: `${which}: stale after ${cached.ttl} s, origin answered 304: RefreshHit, kept ${updated.ttl} s (${updated.ttlWhy})`, bytesOut: this.sendCached(response, method, updated, 0, 'RefreshHit') }
     }
     const decision = decideTtl(origin.headers, policy, now)
-    const stored = cacheable && method === 'GET' && storableStatuses.has(origin.status) && decision.store
+    // Errors are cached for the error caching minimum TTL unless the origin gave them a lifetime.
+    const explicit = parseCacheControl(origin.headers['cache-control'])
+    if (errorStatuses.has(origin.status) && explicit.maxAge === undefined && explicit.sMaxAge === undefined && origin.headers['expires'] === undefined && !explicit.noStore) {
+      decision.ttl = errorCachingMinTtl
+      decision.store = true
+      decision.why = `error ${origin.status}: the error caching minimum TTL, ${errorCachingMinTtl} s`
+    }
+    const store = cacheable && method === 'GET' && (storableStatuses.has(origin.status) || errorStatuses.has(origin.status)) && decision.store
     const object: CachedObject = { key, path: `${url.pathname}${url.search}`, status: origin.status, headers: forwardable(origin.headers), body: origin.body, storedAt: now, ttl: decision.ttl, ttlWhy: decision.why }
     // CloudFront compresses only what it caches (TTL 0 turns compression off) and when the behavior asks.
     let compressed = ''
@@ -183,12 +213,38 @@ export class EdgeService extends BaseService<'edge'> {
         compressed = `; compressed with ${plan.encoding} (${before} → ${object.body.length} bytes)`
       }
     }
-    if (stored) {
+    if (store) {
       this.cache.set(object)
       this.cacheBytes.set(this.cache.bytes)
     }
-    const note = !cacheable ? `${method} is not cached` : stored ? `stored for ${decision.ttl} s (${decision.why})` : storableStatuses.has(origin.status) ? decision.why : `status ${origin.status} is not stored`
+    const note = !cacheable ? `${method} is not cached` : store ? `stored for ${decision.ttl} s (${decision.why})` : storableStatuses.has(origin.status) ? decision.why : `status ${origin.status} is not stored`
     return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, ${route} answered ${origin.status}; ${note}${compressed}`, bytesOut: this.sendCached(response, method, object, 0, 'Miss') }
+  }
+
+  /** A 304 (or a background revalidation) refreshes a stored object: new TTL, headers updated (RFC 9111 §4.3.4). */
+  private refresh(cached: CachedObject, fresh: { status: number; headers: Record<string, string | string[]>; body: Buffer }, policy: ReturnType<typeof resolveCachePolicy>): CachedObject {
+    const now = this.ctx.clock.now()
+    if (fresh.status !== 304 && fresh.status !== cached.status) return cached
+    const headers = fresh.status === 304 ? mergeHeaders(cached.headers, fresh.headers) : { ...cached.headers, ...forwardable(fresh.headers) }
+    const decision = decideTtl(headers, policy, now)
+    const updated: CachedObject = { ...cached, headers, ...(fresh.status === 304 ? {} : { body: fresh.body }), storedAt: now, ttl: decision.ttl, ttlWhy: decision.why }
+    this.cache.set(updated)
+    return updated
+  }
+
+  /**
+   * When the origin fails or answers 5xx and an expired object is cached, it is served instead: for
+   * the object's `stale-if-error` seconds, or else for CloudFront's error caching minimum TTL.
+   */
+  private serveStale(cached: CachedObject, staleBy: number, stored: ReturnType<typeof parseCacheControl> | undefined, now: number, failure: string): Omit<Outcome, 'bytesOut'> | undefined {
+    const window = stored?.staleIfError ?? errorCachingMinTtl
+    if (staleBy > window) return undefined
+    if (stored?.staleIfError === undefined) {
+      // CloudFront then treats it as fresh for the error caching minimum TTL before it asks again.
+      this.cache.set({ ...cached, ttl: Math.floor((now - cached.storedAt) / 1000) + errorCachingMinTtl, ttlWhy: `kept ${errorCachingMinTtl} s more after an origin error` })
+    }
+    const rule = stored?.staleIfError !== undefined ? `stale-if-error=${stored.staleIfError}` : `CloudFront's error caching minimum TTL (${errorCachingMinTtl} s)`
+    return { status: cached.status, result: 'Hit', explanation: `${failure}: served the object stale by ${staleBy} s (${rule})` }
   }
 
   /**

@@ -16,13 +16,19 @@ let originPort = 0
 let hits: { path: string; headers: IncomingHttpHeaders }[] = []
 let nextHeaders: Record<string, string> = {}
 let version = 1
+let failing = false
 
 beforeEach(async () => {
   hits = []
   nextHeaders = {}
   version = 1
+  failing = false
   origin = createServer((request, response) => {
     hits.push({ path: request.url ?? '', headers: request.headers })
+    if (failing) {
+      response.writeHead(503)
+      return response.end('down')
+    }
     const etag = `"v${version}"`
     if (request.headers['if-none-match'] === etag) {
       response.writeHead(304, { etag, 'cache-control': 'max-age=60' })
@@ -170,6 +176,51 @@ describe('edge service', () => {
     } finally {
       diagnosticsChannel.unsubscribe('lab:edge:request', listener)
     }
+  })
+
+  it('serves stale objects when the origin errs: stale-if-error, or CloudFront\'s 10 s', async () => {
+    nextHeaders = { 'cache-control': 'max-age=10, stale-if-error=60' }
+    const { clock, get } = await startEdge({})
+    await get('/s')
+    failing = true
+    clock.advance(40_000)
+    expect(await get('/s')).toMatchObject({ status: 200, cache: 'Hit from cloudfront', body: 'body v1 of /s' })
+    clock.advance(60_000)
+    expect((await get('/s')).status).toBe(503)
+  })
+
+  it('serves an expired object for 10 s more when the origin errs and the object says nothing', async () => {
+    nextHeaders = { 'cache-control': 'max-age=10' }
+    const { clock, get } = await startEdge({})
+    await get('/e')
+    failing = true
+    clock.advance(15_000)
+    expect(await get('/e')).toMatchObject({ status: 200, body: 'body v1 of /e' })
+    const asked = hits.length
+    clock.advance(5_000)
+    expect(await get('/e')).toMatchObject({ status: 200, cache: 'Hit from cloudfront' })
+    expect(hits).toHaveLength(asked)
+  })
+
+  it('answers from the cache while revalidating in the background (stale-while-revalidate)', async () => {
+    nextHeaders = { 'cache-control': 'max-age=10, stale-while-revalidate=30' }
+    const { clock, get } = await startEdge({})
+    await get('/w')
+    version = 2
+    clock.advance(20_000)
+    expect(await get('/w')).toMatchObject({ cache: 'Hit from cloudfront', body: 'body v1 of /w' })
+    await expect.poll(() => hits.length).toBe(2)
+    await expect.poll(async () => (await get('/w')).body).toBe('body v2 of /w')
+  })
+
+  it('caches origin errors for the error caching minimum TTL', async () => {
+    failing = true
+    const { clock, get } = await startEdge({})
+    expect((await get('/f')).status).toBe(503)
+    failing = false
+    expect(await get('/f')).toMatchObject({ status: 503, cache: 'Hit from cloudfront' })
+    clock.advance(11_000)
+    expect((await get('/f')).status).toBe(200)
   })
 
   it('answers 502 when the origin is down', async () => {
