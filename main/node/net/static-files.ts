@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, resolve, sep } from 'node:path'
 
@@ -39,10 +39,18 @@ export function contentTypeOf(file: string): string {
   return contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream'
 }
 
-/** The regular file at `path`, with its size and mtime, or undefined. */
-export async function fileInfo(path: string): Promise<{ size: number; mtime: Date } | undefined> {
+/**
+ * The regular file at `path`, with its size and mtime, or undefined. With `root`, a file whose real
+ * path (symbolic links followed) is outside the root does not exist: a link must not lead out.
+ */
+export async function fileInfo(path: string, root?: string): Promise<{ size: number; mtime: Date } | undefined> {
   const info = await stat(path).catch(() => undefined)
-  return info?.isFile() ? info : undefined
+  if (!info?.isFile()) return undefined
+  if (root !== undefined) {
+    const [real, realRoot] = await Promise.all([realpath(path).catch(() => ''), realpath(root).catch(() => resolve(root))])
+    if (!real.startsWith(realRoot + sep)) return undefined
+  }
+  return info
 }
 
 /** Streams one file (already resolved and checked) with its length and type; HEAD gets headers only. */
@@ -82,10 +90,10 @@ export async function serveApp(
   const urlPath = new URL(request.url ?? '/', 'http://x').pathname
   let file = resolveStaticPath(root, urlPath === '/' ? '/index.html' : urlPath)
   if (!file) return plain(response, 400, 'bad path\n')
-  let info = await fileInfo(file)
+  let info = await fileInfo(file, root)
   if (!info && extname(file) === '') {
     file = join(resolve(root), 'index.html')
-    info = await fileInfo(file)
+    info = await fileInfo(file, root)
   }
   if (!info) return plain(response, 404, 'not found\n')
   const isIndex = file.endsWith(`${sep}index.html`)

@@ -147,7 +147,7 @@ export class OriginService extends BaseService<'origin'> {
       const root = resolve(this.ctx.labDir, config.static.root)
       const wanted = path.endsWith('/') ? `${path}${config.static.index}` : path
       const file = resolveStaticPath(root, wanted)
-      const info = file ? await fileInfo(file) : undefined
+      const info = file ? await fileInfo(file, root) : undefined
       if (file && info) {
         const bytesOut = await sendFile(file, info, request, response, { 'last-modified': info.mtime.toUTCString() })
         return { status: 200, outcome: 'static', bytesOut, explanation: `served ${wanted} from the static folder ${config.static.root}${delayed}` }

@@ -1,5 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { createServer, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -82,10 +82,12 @@ describe('origin service', () => {
       await mkdir(join(dir, 'site'))
       await writeFile(join(dir, 'site', 'index.html'), '<h1>home</h1>')
       await writeFile(join(dir, 'secret.txt'), 'secret')
+      // A link inside the folder that leads out of it must not be followed.
+      await symlink(join(dir, 'secret.txt'), join(dir, 'site', 'link.txt'))
       const { base } = await start({ static: { root: 'site' }, echo: false }, dir)
       expect(await text(await fetch(base))).toEqual({ status: 200, body: '<h1>home</h1>', type: 'text/html; charset=utf-8' })
       expect((await fetch(`${base}missing.html`)).status).toBe(404)
-      for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt']) {
+      for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/link.txt']) {
         const status = await rawGet(base, path)
         expect(status, path).not.toBe(200)
       }
