@@ -45,6 +45,8 @@ export class EdgeService extends BaseService<'edge'> {
   private bound: ListenAddress | undefined
   private cache: EdgeCache
   private behaviors: { match: RegExp; behavior: EdgeBehavior }[] = []
+  /** Misses being fetched, by cache key: concurrent viewers of the same object wait for one fetch. */
+  private readonly inflight = new Map<string, Promise<void>>()
   private readonly distributionId = `d${randomBytes(7).toString('hex')}`
   private readonly requests
   private readonly originLatency
@@ -167,6 +169,23 @@ export class EdgeService extends BaseService<'edge'> {
         .catch((error: unknown) => this.ctx.log.warn(`background refresh of ${cached.path} failed: ${LabError.from(error).message}`))
       return { status: cached.status, result: 'Hit', explanation: `${which}: stale by ${staleBy} s, within stale-while-revalidate=${stored.staleWhileRevalidate}: served, refreshing in the background`, bytesOut: this.sendCached(response, method, cached, age, 'Hit') }
     }
+    const waiting = cacheable ? this.inflight.get(key) : undefined
+    if (waiting) {
+      // Request collapsing: the same object is already being fetched; answer from what it brings.
+      await waiting
+      const collapsed = this.cache.get(key)
+      const collapsedAge = collapsed ? Math.floor((this.ctx.clock.now() - collapsed.storedAt) / 1000) : 0
+      if (collapsed && collapsedAge < collapsed.ttl)
+        return { status: collapsed.status, result: 'Hit', explanation: `${which}: Hit, collapsed into the origin request already in flight for this object`, bytesOut: this.sendCached(response, method, collapsed, collapsedAge, 'Hit') }
+    }
+    let finished: () => void = () => {}
+    if (cacheable && !waiting) {
+      this.inflight.set(key, new Promise<void>((resolve) => (finished = resolve)))
+      response.once('close', () => {
+        this.inflight.delete(key)
+        finished()
+      })
+    }
     const body = cacheable || method === 'OPTIONS' ? undefined : await readBody(request)
     const fetchStarted = performance.now()
     let fetched: Awaited<ReturnType<typeof fetch>>
@@ -217,6 +236,9 @@ export class EdgeService extends BaseService<'edge'> {
       this.cache.set(object)
       this.cacheBytes.set(this.cache.bytes)
     }
+    // Waiting viewers may go now: the object is in the cache, or it will not be.
+    this.inflight.delete(key)
+    finished()
     const note = !cacheable ? `${method} is not cached` : store ? `stored for ${decision.ttl} s (${decision.why})` : storableStatuses.has(origin.status) ? decision.why : `status ${origin.status} is not stored`
     return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, ${route} answered ${origin.status}; ${note}${compressed}`, bytesOut: this.sendCached(response, method, object, 0, 'Miss') }
   }

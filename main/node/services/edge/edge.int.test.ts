@@ -34,6 +34,11 @@ beforeEach(async () => {
       response.writeHead(304, { etag, 'cache-control': 'max-age=60' })
       return response.end()
     }
+    if (request.url?.startsWith('/slow')) {
+      // Slow enough that the test's other requests arrive while this one is in flight.
+      setTimeout(() => response.end('slow body'), 500)
+      return
+    }
     const text = request.url?.startsWith('/big') ? 'compress me '.repeat(200) : `body v${version} of ${request.url}`
     response.writeHead(request.url?.startsWith('/missing') ? 404 : 200, { 'content-type': 'text/plain', etag, 'content-length': Buffer.byteLength(text), ...nextHeaders })
     response.end(text)
@@ -221,6 +226,14 @@ describe('edge service', () => {
     expect(await get('/f')).toMatchObject({ status: 503, cache: 'Hit from cloudfront' })
     clock.advance(11_000)
     expect((await get('/f')).status).toBe(200)
+  })
+
+  it('collapses concurrent misses for one object into a single origin request', async () => {
+    const { get } = await startEdge({})
+    const results = await Promise.all([get('/slow'), get('/slow'), get('/slow')])
+    expect(hits.filter((h) => h.path === '/slow')).toHaveLength(1)
+    expect(results.map((r) => r.body)).toEqual(['slow body', 'slow body', 'slow body'])
+    expect(results.map((r) => r.cache).sort()).toEqual(['Hit from cloudfront', 'Hit from cloudfront', 'Miss from cloudfront'])
   })
 
   it('answers 502 when the origin is down', async () => {
