@@ -215,8 +215,19 @@ export class EdgeService extends BaseService<'edge'> {
       decision.store = true
       decision.why = `error ${origin.status}: the error caching minimum TTL, ${errorCachingMinTtl} s`
     }
+    // CloudFront keeps Vary only for Accept-Encoding, Cookie, User-Agent and the headers in the key; with
+    // MinTTL 0 a `Vary: *` response is passed through and not kept.
+    const vary = varyOf(origin.headers['vary'])
+    const varyAll = vary.includes('*')
+    if (varyAll && policy.minTtl === 0) {
+      decision.store = false
+      decision.why = 'Vary: * with MinTTL 0: not cached'
+    }
     const store = cacheable && method === 'GET' && (storableStatuses.has(origin.status) || errorStatuses.has(origin.status)) && decision.store
     const object: CachedObject = { key, path: `${url.pathname}${url.search}`, status: origin.status, headers: forwardable(origin.headers), body: origin.body, storedAt: now, ttl: decision.ttl, ttlWhy: decision.why }
+    const keptVary = vary.filter((name) => name === 'accept-encoding' || name === 'cookie' || name === 'user-agent' || policy.headers.some((h) => h.toLowerCase() === name))
+    if (keptVary.length) object.headers['vary'] = keptVary.join(', ')
+    else delete object.headers['vary']
     // CloudFront compresses only what it caches (TTL 0 turns compression off) and when the behavior asks.
     let compressed = ''
     if (behavior.compress && decision.ttl > 0) {
@@ -225,7 +236,7 @@ export class EdgeService extends BaseService<'edge'> {
         const before = object.body.length
         object.body = await compress(object.body, plan.encoding)
         object.headers['content-encoding'] = plan.encoding
-        object.headers['vary'] = 'Accept-Encoding'
+        object.headers['vary'] = [...new Set([...varyOf(object.headers['vary']), 'accept-encoding'])].join(', ')
         const etag = weakenEtag(object.headers['etag'])
         if (etag) object.headers['etag'] = etag
         else delete object.headers['etag']
@@ -350,6 +361,13 @@ export class EdgeService extends BaseService<'edge'> {
     response.end(body)
     return body.length
   }
+}
+
+function varyOf(header: string | string[] | undefined): string[] {
+  return (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean)
 }
 
 function forwardable(headers: Record<string, string | string[]>): Record<string, string | string[]> {

@@ -142,7 +142,7 @@ describe('edge service', () => {
         req.end()
       })
     const br = await raw('/big', 'gzip, deflate, br')
-    expect(br.headers).toMatchObject({ 'content-encoding': 'br', 'x-cache': 'Miss from cloudfront', etag: 'W/"v1"', vary: 'Accept-Encoding' })
+    expect(br.headers).toMatchObject({ 'content-encoding': 'br', 'x-cache': 'Miss from cloudfront', etag: 'W/"v1"', vary: 'accept-encoding' })
     expect(brotliDecompressSync(br.body).toString()).toBe('compress me '.repeat(200))
     expect(hits[0]!.headers['accept-encoding']).toBe('br,gzip')
     // Another order of the same formats normalises to the same key.
@@ -234,6 +234,16 @@ describe('edge service', () => {
     expect(hits.filter((h) => h.path === '/slow')).toHaveLength(1)
     expect(results.map((r) => r.body)).toEqual(['slow body', 'slow body', 'slow body'])
     expect(results.map((r) => r.cache).sort()).toEqual(['Hit from cloudfront', 'Hit from cloudfront', 'Miss from cloudfront'])
+  })
+
+  it('keeps only the Vary names CloudFront keeps, and does not store Vary: * with MinTTL 0', async () => {
+    nextHeaders = { vary: 'Accept-Language, Cookie, X-Custom' }
+    const { get } = await startEdge({ defaultBehavior: { origin: 'web', cachePolicy: { headers: ['accept-language'] } } })
+    const response = await fetch(`${edge!.endpoints()[0]!.url!}v`)
+    expect(response.headers.get('vary')).toBe('accept-language, cookie')
+    nextHeaders = { vary: '*' }
+    await get('/star')
+    expect((await get('/star')).cache).toBe('Miss from cloudfront')
   })
 
   it('answers 502 when the origin is down', async () => {
