@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { ServiceEndpoint } from '../../../common/contract/lab-types'
 import { LabError } from '../../../common/errors/lab-error'
 import { resolveCachePolicy, type EdgeBehavior } from '../../../common/services/edge/edge-config'
@@ -12,6 +12,8 @@ import { cacheKey } from './cache-key'
 import { compress, compressionFor, normaliseAcceptEncoding, weakenEtag } from './compression'
 import { EdgeCache, invalidationProblem, type CachedObject } from './edge-cache'
 import { compilePathPattern } from './path-pattern'
+import { OriginFetcher } from './origin-fetch'
+import { forwardable, mergeHeaders, readBody, varyOf } from './edge-http'
 import { parseCacheControl } from './cache-control'
 import { decideTtl } from './ttl'
 
@@ -22,10 +24,7 @@ const storableStatuses = new Set([200, 203, 204, 300, 301, 404, 405, 410, 414, 5
 const errorStatuses = new Set([404, 414, 500, 501, 502, 503, 504])
 /** CloudFront's default error caching minimum TTL, also how long an expired object is served when the origin fails. */
 const errorCachingMinTtl = 10
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'])
 const methodSets = { GET_HEAD: ['GET', 'HEAD'], GET_HEAD_OPTIONS: ['GET', 'HEAD', 'OPTIONS'], ALL: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'] }
-/** CloudFront's default origin response timeout. */
-const originTimeoutMs = 30_000
 
 type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error'
 interface Outcome {
@@ -48,6 +47,7 @@ export class EdgeService extends BaseService<'edge'> {
   /** Misses being fetched, by cache key: concurrent viewers of the same object wait for one fetch. */
   private readonly inflight = new Map<string, Promise<void>>()
   private readonly distributionId = `d${randomBytes(7).toString('hex')}`
+  private readonly origins: OriginFetcher
   private readonly requests
   private readonly originLatency
   private readonly cacheBytes
@@ -55,6 +55,7 @@ export class EdgeService extends BaseService<'edge'> {
   constructor(spec: ServiceSpecOf<'edge'>, ctx: ServiceContext) {
     super(spec, ctx)
     this.cache = new EdgeCache(spec.config.cacheBytes)
+    this.origins = new OriginFetcher(() => this.spec.config, ctx.peers, this.distributionId)
     this.compile()
     this.requests = ctx.metrics.counter('lab_edge_requests_total', 'Viewer requests, by cache result and status.')
     this.originLatency = ctx.metrics.histogram('lab_edge_origin_latency_seconds', 'Time the origin took to answer a miss or refresh.')
@@ -161,7 +162,7 @@ export class EdgeService extends BaseService<'edge'> {
     if (cached?.headers['etag']) conditional['if-none-match'] = String(cached.headers['etag'])
     if (cached?.headers['last-modified']) conditional['if-modified-since'] = String(cached.headers['last-modified'])
     const fetch = (viewerBody?: Buffer) =>
-      this.fetchTarget(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, viewerBody, acceptEncoding)
+      this.origins.fetch(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, viewerBody, acceptEncoding)
     if (cached && stored?.staleWhileRevalidate !== undefined && staleBy <= stored.staleWhileRevalidate) {
       // stale-while-revalidate: answer at once from the cache and refresh in the background.
       void fetch()
@@ -280,62 +281,6 @@ export class EdgeService extends BaseService<'edge'> {
     return { status: cached.status, result: 'Hit', explanation: `${failure}: served the object stale by ${staleBy} s (${rule})` }
   }
 
-  /**
-   * Fetches from an origin, or from an origin group: GET, HEAD and OPTIONS go to the secondary when the
-   * primary cannot be reached or answers one of the group's failover statuses (CloudFront's rules; every
-   * request starts at the primary). `route` says who answered, for the explanation.
-   */
-  private async fetchTarget(target: string, method: string, url: URL, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
-    const group = this.spec.config.originGroups.find((g) => g.id === target)
-    if (!group) return { response: await this.fetchOrigin(target, method, url, viewer, conditional, body, acceptEncoding), route: `origin ${target}` }
-    const failoverMethod = method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
-    let why: string
-    try {
-      const primary = await this.fetchOrigin(group.primary, method, url, viewer, conditional, body, acceptEncoding)
-      if (!failoverMethod || !(group.failoverStatusCodes as number[]).includes(primary.status)) return { response: primary, route: `origin group ${group.id}: primary ${group.primary}` }
-      why = `primary ${group.primary} answered ${primary.status}`
-    } catch (error) {
-      if (!failoverMethod) throw error
-      why = `primary ${group.primary} failed (${LabError.from(error).message})`
-    }
-    const secondary = await this.fetchOrigin(group.secondary, method, url, viewer, conditional, body, acceptEncoding)
-    return { response: secondary, route: `origin group ${group.id}: ${why} → secondary ${group.secondary}` }
-  }
-
-  /** The origin's address: a lab service (by id) or a loopback URL. */
-  private originAddress(id: string): { host: string; port: number } {
-    const origin = this.spec.config.origins.find((o) => o.id === id)!
-    if (origin.url) {
-      const url = new URL(origin.url)
-      return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) }
-    }
-    const endpoint = this.ctx.peers?.endpoints(origin.service!)?.find((e) => e.protocol === 'http')
-    if (!endpoint) throw new LabError('LAB_ERR_REQUEST_FAILED', `origin ${id}: service ${origin.service} has no HTTP endpoint (is it running?)`)
-    return { host: endpoint.host === '0.0.0.0' ? '127.0.0.1' : endpoint.host, port: endpoint.port }
-  }
-
-  private fetchOrigin(originId: string, method: string, url: URL, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
-    const { host, port } = this.originAddress(originId)
-    const headers: IncomingHttpHeaders = {}
-    for (const [name, value] of Object.entries(viewer.headers)) if (!hopByHop.has(name) && !name.startsWith('if-')) headers[name] = value
-    headers['x-forwarded-for'] = [viewer.headers['x-forwarded-for'], viewer.socket.remoteAddress].filter(Boolean).join(', ')
-    headers['via'] = `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`
-    // The origin sees the normalised Accept-Encoding (or identity), never the viewer's own list.
-    headers['accept-encoding'] = acceptEncoding ?? 'identity'
-    Object.assign(headers, conditional)
-    return new Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }>((resolve, reject) => {
-      const req = httpRequest({ host, port, method, path: `${url.pathname}${url.search}`, headers, timeout: originTimeoutMs }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers as Record<string, string | string[]>, body: Buffer.concat(chunks) }))
-        res.on('error', (error) => reject(new LabError('LAB_ERR_REQUEST_FAILED', `origin ${originId} broke off its response: ${error.message}`)))
-      })
-      req.on('timeout', () => req.destroy(new LabError('LAB_ERR_RPC_TIMEOUT', `origin ${originId} did not answer within ${originTimeoutMs / 1000} s`)))
-      req.on('error', (error) => reject(LabError.from(error, 'LAB_ERR_REQUEST_FAILED')))
-      req.end(body)
-    })
-  }
-
   private sendCached(response: ServerResponse, method: string, object: CachedObject, age: number, result: Result): number {
     const headers: Record<string, string | string[] | number> = {
       ...object.headers,
@@ -361,29 +306,4 @@ export class EdgeService extends BaseService<'edge'> {
     response.end(body)
     return body.length
   }
-}
-
-function varyOf(header: string | string[] | undefined): string[] {
-  return (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter(Boolean)
-}
-
-function forwardable(headers: Record<string, string | string[]>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(headers)) if (!hopByHop.has(name) && name !== 'content-length') out[name] = value
-  return out
-}
-
-function mergeHeaders(stored: Record<string, string | string[]>, fresh: Record<string, string | string[]>): Record<string, string | string[]> {
-  const out = { ...stored }
-  for (const [name, value] of Object.entries(forwardable(fresh))) if (name !== 'content-type' && name !== 'content-encoding') out[name] = value
-  return out
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk)
-  return Buffer.concat(chunks)
 }
