@@ -33,7 +33,9 @@ describe('default gateway responses (reference §1.7 table)', () => {
 
   it('covers all 21 types; DEFAULT_4XX and DEFAULT_5XX have no status of their own', () => {
     expect(GATEWAY_RESPONSE_TYPES).toHaveLength(21)
-    expect(Object.keys(DEFAULT_GATEWAY_RESPONSES).sort()).toEqual([...GATEWAY_RESPONSE_TYPES].sort())
+    expect(Object.keys(DEFAULT_GATEWAY_RESPONSES).sort()).toEqual(
+      [...GATEWAY_RESPONSE_TYPES].sort()
+    )
     expect(DEFAULT_GATEWAY_RESPONSES.DEFAULT_4XX.status).toBeUndefined()
     expect(renderGatewayResponse('DEFAULT_4XX').status).toBe(400)
     expect(renderGatewayResponse('DEFAULT_5XX').status).toBe(500)
@@ -62,7 +64,9 @@ describe('default gateway responses (reference §1.7 table)', () => {
     const response = renderGatewayResponse('BAD_REQUEST_PARAMETERS', {
       message: 'Missing required request parameters: ["id"]'
     })
-    expect(JSON.parse(response.body)).toEqual({ message: 'Missing required request parameters: ["id"]' })
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'Missing required request parameters: ["id"]'
+    })
   })
 })
 
@@ -72,8 +76,12 @@ describe('gateway response overrides', () => {
       overrides: {
         THROTTLED: {
           statusCode: 503,
-          headers: { 'Access-Control-Allow-Origin': "'*'", 'x-type': '$context.error.responseType' },
-          bodyTemplate: '{"error":$context.error.messageString,"id":"$context.requestId","v":"$stageVariables.v"}'
+          headers: {
+            'Access-Control-Allow-Origin': "'*'",
+            'x-type': '$context.error.responseType'
+          },
+          bodyTemplate:
+            '{"error":$context.error.messageString,"id":"$context.requestId","v":"$stageVariables.v"}'
         }
       },
       context: { requestId: 'req-1' },
@@ -88,7 +96,11 @@ describe('gateway response overrides', () => {
 
   it('a DEFAULT_4XX override applies to 4XX types without their own, keeping their status', () => {
     const overrides = {
-      DEFAULT_4XX: { statusCode: 418, headers: { 'x-cors': "'yes'" }, bodyTemplate: '{"err":"$context.error.message"}' },
+      DEFAULT_4XX: {
+        statusCode: 418,
+        headers: { 'x-cors': "'yes'" },
+        bodyTemplate: '{"err":"$context.error.message"}'
+      },
       QUOTA_EXCEEDED: { bodyTemplate: 'quota' }
     }
     expect(renderGatewayResponse('UNAUTHORIZED', { overrides })).toEqual({
@@ -115,8 +127,8 @@ describe('gateway response overrides', () => {
   })
 
   it('unknown references are left as written; ${context.x} braces work', () => {
-    expect(renderResponseTemplate('$context.nope ${context.a} $stageVariables.zz', { a: '1' })).toBe(
-      '$context.nope 1 $stageVariables.zz'
-    )
+    expect(
+      renderResponseTemplate('$context.nope ${context.a} $stageVariables.zz', { a: '1' })
+    ).toBe('$context.nope 1 $stageVariables.zz')
   })
 })

@@ -144,8 +144,14 @@ export function renderGatewayResponse(
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(override?.headers ?? {})) {
     const quoted = /^'(.*)'$/s.exec(value)
-    headers[name] = quoted ? quoted[1]! : renderResponseTemplate(value, context, options.stageVariables)
+    headers[name] = quoted
+      ? quoted[1]!
+      : renderResponseTemplate(value, context, options.stageVariables)
   }
   const template = override?.bodyTemplate ?? DEFAULT_BODY_TEMPLATE
-  return { status, headers, body: renderResponseTemplate(template, context, options.stageVariables) }
+  return {
+    status,
+    headers,
+    body: renderResponseTemplate(template, context, options.stageVariables)
+  }
 }

@@ -65,7 +65,10 @@ describe('matchHttpRoute: "a full match of route and method, then greedy with th
 
   it('the $default route catches requests that match no other route, including "/"', () => {
     expect(routeOf('GET', '/')).toBe('$default')
-    expect(matchHttpRoute(docRoutes, 'PATCH', '/')).toEqual({ routeKey: '$default', pathParameters: {} })
+    expect(matchHttpRoute(docRoutes, 'PATCH', '/')).toEqual({
+      routeKey: '$default',
+      pathParameters: {}
+    })
   })
 
   it('without a $default route an unmatched request is a 404 {"message":"Not Found"}', () => {
@@ -120,7 +123,9 @@ describe('matchHttpRoute: paths', () => {
   it('"API Gateway decodes URL-encoded request parameters" in path variables', () => {
     expect(matchHttpRoute(routes, 'GET', '/pets/a%20b')?.pathParameters).toEqual({ id: 'a b' })
     expect(matchHttpRoute(routes, 'GET', '/pets/a%2Fb')?.pathParameters).toEqual({ id: 'a/b' })
-    expect(matchHttpRoute(routes, 'GET', '/pets/%E0%A4%A')?.pathParameters).toEqual({ id: '%E0%A4%A' })
+    expect(matchHttpRoute(routes, 'GET', '/pets/%E0%A4%A')?.pathParameters).toEqual({
+      id: '%E0%A4%A'
+    })
   })
 
   it('an encoded literal segment still matches', () => {
@@ -189,8 +194,16 @@ describe('matchHttpRoute: properties', () => {
       fc.property(path, (p) => {
         const depth = p.split('/').length - 1
         const params = Array.from({ length: depth }, (_, i) => `{p${i}}`).join('/')
-        const routes = compileHttpRoutes([`GET /${params}`, `GET ${p}`, 'ANY /{proxy+}', '$default'])
-        expect(matchHttpRoute(routes, 'GET', p)).toEqual({ routeKey: `GET ${p}`, pathParameters: {} })
+        const routes = compileHttpRoutes([
+          `GET /${params}`,
+          `GET ${p}`,
+          'ANY /{proxy+}',
+          '$default'
+        ])
+        expect(matchHttpRoute(routes, 'GET', p)).toEqual({
+          routeKey: `GET ${p}`,
+          pathParameters: {}
+        })
       })
     )
   })

@@ -119,9 +119,13 @@ export function compileHttpRoutes(routeKeys: string[]): CompiledHttpRoutes {
     })
   }
   if (problems.length > 0) {
-    throw new LabError('LAB_ERR_CONFIG_INVALID', `Invalid HTTP API routes: ${problems.join('; ')}`, {
-      details: { problems }
-    })
+    throw new LabError(
+      'LAB_ERR_CONFIG_INVALID',
+      `Invalid HTTP API routes: ${problems.join('; ')}`,
+      {
+        details: { problems }
+      }
+    )
   }
   routes.sort((a, b) => compareRank(a.rank, b.rank))
   return { routes }

@@ -172,6 +172,9 @@ describe('splitStage: "The stage name is the first path segment"', () => {
     expect(splitStage('/beta/pets', withDefault)).toEqual({ stage: 'beta', path: '/pets' })
     expect(splitStage('/pets', withDefault)).toEqual({ stage: '$default', path: '/pets' })
     expect(splitStage('/', withDefault)).toEqual({ stage: '$default', path: '/' })
-    expect(splitStage('/$default/pets', withDefault)).toEqual({ stage: '$default', path: '/$default/pets' })
+    expect(splitStage('/$default/pets', withDefault)).toEqual({
+      stage: '$default',
+      path: '/$default/pets'
+    })
   })
 })

@@ -55,7 +55,14 @@ export interface RestResourceMatch {
 }
 
 function newNode(path: string, segment: PathSegment | undefined): ResourceNode {
-  return { path, segment, methods: new Set(), literals: new Map(), param: undefined, greedy: undefined }
+  return {
+    path,
+    segment,
+    methods: new Set(),
+    literals: new Map(),
+    param: undefined,
+    greedy: undefined
+  }
 }
 
 /**
@@ -83,7 +90,9 @@ export function compileRestResources(resources: RestResourceDef[]): RestResource
     for (const segment of segments) {
       const childPath = (node.path === '/' ? '' : node.path) + '/' + segmentText(segment)
       if (node.segment?.kind === 'greedy') {
-        problems.push(`resource "${resource.path}": a greedy resource (${node.path}) cannot have children`)
+        problems.push(
+          `resource "${resource.path}": a greedy resource (${node.path}) cannot have children`
+        )
         failed = true
         break
       }
@@ -118,9 +127,13 @@ export function compileRestResources(resources: RestResourceDef[]): RestResource
     }
   }
   if (problems.length > 0) {
-    throw new LabError('LAB_ERR_CONFIG_INVALID', `Invalid REST API resources: ${problems.join('; ')}`, {
-      details: { problems }
-    })
+    throw new LabError(
+      'LAB_ERR_CONFIG_INVALID',
+      `Invalid REST API resources: ${problems.join('; ')}`,
+      {
+        details: { problems }
+      }
+    )
   }
   return { root }
 }
@@ -204,8 +217,12 @@ export function splitStage(path: string, stages: Iterable<string>): StageSplit |
   const first = slash === -1 ? rest : rest.slice(0, slash)
   if (first !== '' && first !== '$default' && names.has(first)) {
     const remainder = slash === -1 ? '' : rest.slice(slash)
-    return { stage: first, path: remainder === '' || remainder.startsWith('?') ? '/' + remainder : remainder }
+    return {
+      stage: first,
+      path: remainder === '' || remainder.startsWith('?') ? '/' + remainder : remainder
+    }
   }
-  if (names.has('$default')) return { stage: '$default', path: path.startsWith('/') ? path : '/' + path }
+  if (names.has('$default'))
+    return { stage: '$default', path: path.startsWith('/') ? path : '/' + path }
   return undefined
 }

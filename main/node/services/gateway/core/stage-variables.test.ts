@@ -9,7 +9,9 @@ import {
 
 describe('stage variables: "Names are alphanumeric plus _, values match [A-Za-z0-9-._~:/?#&=,]+"', () => {
   it('accepts valid names and values', () => {
-    expect(validateStageVariables({ host_1: 'example.com:8080', path: '/a/b?x=1&y=2#f,g~' })).toEqual([])
+    expect(
+      validateStageVariables({ host_1: 'example.com:8080', path: '/a/b?x=1&y=2#f,g~' })
+    ).toEqual([])
   })
 
   it('rejects a bad name, a bad value, an empty value and a key over 64 chars', () => {
@@ -55,7 +57,9 @@ describe('substituteStageVariables', () => {
   })
 
   it('an invalid value is refused at substitution too', () => {
-    expect(() => substituteStageVariables('${stageVariables.x}', { x: 'a b' })).toThrow('invalid value')
+    expect(() => substituteStageVariables('${stageVariables.x}', { x: 'a b' })).toThrow(
+      'invalid value'
+    )
   })
 })
 
@@ -89,10 +93,13 @@ describe('substitutePathParameters', () => {
 
   it('property: a substituted segment decodes back to the parameter', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => !s.includes('/')), (value) => {
-        const uri = substitutePathParameters('/x/{v}', { v: value })
-        expect(decodeURIComponent(uri.slice(3))).toBe(value)
-      })
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => !s.includes('/')),
+        (value) => {
+          const uri = substitutePathParameters('/x/{v}', { v: value })
+          expect(decodeURIComponent(uri.slice(3))).toBe(value)
+        }
+      )
     )
   })
 })

@@ -34,7 +34,10 @@ export function validateStageVariables(variables: Record<string, string>): strin
  * malformed reference, an undefined variable or an invalid value: AWS fails such a request with a 500
  * configuration error instead of calling a half-formed URI.
  */
-export function substituteStageVariables(template: string, variables: Record<string, string>): string {
+export function substituteStageVariables(
+  template: string,
+  variables: Record<string, string>
+): string {
   return template.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
     const match = /^stageVariables\.(.*)$/.exec(inner)
     if (!match) {
@@ -55,9 +58,13 @@ export function substituteStageVariables(template: string, variables: Record<str
       })
     }
     if (!VALUE.test(value)) {
-      throw new LabError('LAB_ERR_CONFIG_INVALID', `Stage variable "${name}" has an invalid value`, {
-        details: { template, name }
-      })
+      throw new LabError(
+        'LAB_ERR_CONFIG_INVALID',
+        `Stage variable "${name}" has an invalid value`,
+        {
+          details: { template, name }
+        }
+      )
     }
     return value
   })
@@ -89,5 +96,8 @@ export function resolveIntegrationUri(
   stageVariables: Record<string, string>,
   pathParameters: Record<string, string>
 ): string {
-  return substitutePathParameters(substituteStageVariables(template, stageVariables), pathParameters)
+  return substitutePathParameters(
+    substituteStageVariables(template, stageVariables),
+    pathParameters
+  )
 }

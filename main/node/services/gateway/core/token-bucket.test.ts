@@ -154,7 +154,8 @@ describe('ThrottleLayers', () => {
   it('"Lower layers cannot exceed the ones above them": the account bucket is shared by all', () => {
     const clock = new FakeClock()
     const layers = new ThrottleLayers({ ...config, stages: {} }, clock)
-    for (let i = 0; i < 10; i++) expect(layers.take({ stage: 's', route: `GET /${i}` }).allowed).toBe(true)
+    for (let i = 0; i < 10; i++)
+      expect(layers.take({ stage: 's', route: `GET /${i}` }).allowed).toBe(true)
     expect(layers.take({ stage: 'other', route: 'GET /x' })).toMatchObject({
       allowed: false,
       layer: 'account',
@@ -173,7 +174,9 @@ describe('ThrottleLayers', () => {
       layer: 'usage-plan'
     })
     // another key of the same plan has its own bucket
-    expect(layers.take({ stage: 'prod', route: 'GET /c', usagePlanId: 'gold', apiKey: 'k2' }).allowed).toBe(true)
+    expect(
+      layers.take({ stage: 'prod', route: 'GET /c', usagePlanId: 'gold', apiKey: 'k2' }).allowed
+    ).toBe(true)
   })
 
   it('a per-method throttle inside the plan is checked first', () => {
@@ -201,7 +204,8 @@ describe('ThrottleLayers', () => {
       expect(layers.take({ stage: 's', route: 'GET /a' })).toMatchObject({ layer: 'stage' })
     }
     // the account bucket lost only the one admitted request
-    for (let i = 0; i < 4; i++) expect(layers.take({ stage: 's', route: `GET /b${i}` }).allowed).toBe(true)
+    for (let i = 0; i < 4; i++)
+      expect(layers.take({ stage: 's', route: `GET /b${i}` }).allowed).toBe(true)
     expect(layers.take({ stage: 's', route: 'GET /c' })).toMatchObject({ layer: 'account' })
   })
 
@@ -212,7 +216,10 @@ describe('ThrottleLayers', () => {
 
   it('many keys keep separate, exact buckets', () => {
     const clock = new FakeClock()
-    const layers = new ThrottleLayers({ usagePlans: { p: { throttle: { rate: 1, burst: 2 } } } }, clock)
+    const layers = new ThrottleLayers(
+      { usagePlans: { p: { throttle: { rate: 1, burst: 2 } } } },
+      clock
+    )
     for (let k = 0; k < 1000; k++) {
       const request = { stage: 's', route: 'GET /', usagePlanId: 'p', apiKey: `key${k}` }
       expect(layers.take(request).allowed).toBe(true)
@@ -221,19 +228,32 @@ describe('ThrottleLayers', () => {
     }
     expect(layers.bucketCount).toBe(1000)
     clock.advance(1000)
-    expect(layers.take({ stage: 's', route: 'GET /', usagePlanId: 'p', apiKey: 'key7' }).allowed).toBe(true)
-    expect(layers.take({ stage: 's', route: 'GET /', usagePlanId: 'p', apiKey: 'key7' }).allowed).toBe(false)
+    expect(
+      layers.take({ stage: 's', route: 'GET /', usagePlanId: 'p', apiKey: 'key7' }).allowed
+    ).toBe(true)
+    expect(
+      layers.take({ stage: 's', route: 'GET /', usagePlanId: 'p', apiKey: 'key7' }).allowed
+    ).toBe(false)
   })
 
   it('an unknown plan id only skips the plan layers', () => {
     const layers = new ThrottleLayers(config, new FakeClock())
-    const decision = layers.take({ stage: 'prod', route: 'GET /a', usagePlanId: 'none', apiKey: 'k' })
+    const decision = layers.take({
+      stage: 'prod',
+      route: 'GET /a',
+      usagePlanId: 'none',
+      apiKey: 'k'
+    })
     expect(decision.levels.map((l) => l.layer)).toEqual(['stage', 'account'])
   })
 
   it('rejects invalid limits anywhere in the config', () => {
     expect(
-      () => new ThrottleLayers({ stages: { s: { routes: { r: { rate: -1, burst: 1 } } } } }, new FakeClock())
+      () =>
+        new ThrottleLayers(
+          { stages: { s: { routes: { r: { rate: -1, burst: 1 } } } } },
+          new FakeClock()
+        )
     ).toThrow(/non-negative/)
   })
 
@@ -251,7 +271,12 @@ describe('ThrottleLayers', () => {
           for (const [ms, r] of steps) {
             clock.advance(ms)
             elapsed += ms
-            const decision = layers.take({ stage: 'prod', route: `GET /r${r}`, usagePlanId: 'gold', apiKey: 'k' })
+            const decision = layers.take({
+              stage: 'prod',
+              route: `GET /r${r}`,
+              usagePlanId: 'gold',
+              apiKey: 'k'
+            })
             if (decision.allowed) admitted++
             for (const level of decision.levels) {
               expect(level.tokens).toBeGreaterThanOrEqual(0)
