@@ -36,3 +36,15 @@ export function isAllowedOrigin(origin: string | undefined, port: number): boole
   if (origin === undefined) return true
   return [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].includes(origin)
 }
+
+/**
+ * DNS rebinding guard: a hostile site can point its own name at 127.0.0.1, and the browser would then
+ * send that name as `Host`. Only loopback names and addresses (with this port) are ours.
+ */
+export function isAllowedHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false
+  const match = /^(.+):(\d+)$/.exec(host.toLowerCase())
+  if (!match || Number(match[2]) !== port) return false
+  const name = match[1]!
+  return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+}

@@ -107,6 +107,13 @@ describe('web bridge', () => {
       expect((await rawGet(path)).body, path).not.toBe('secret')
   })
 
+  it('refuses a foreign Host header (DNS rebinding) for pages and the WebSocket alike', async () => {
+    expect((await rawGet('/healthz', { host: 'evil.example' })).status).toBe(403)
+    expect((await rawGet('/', { host: `attacker.test:${new URL(bridge.url).port}` })).status).toBe(403)
+    expect((await rawGet('/healthz', { host: `localhost:${new URL(bridge.url).port}` })).status).toBe(200)
+    expect(await handshake(bridge.wsUrl, { host: 'evil.example' })).toBe(403)
+  })
+
   it('only listens on loopback, and reports a taken port', async () => {
     await expect(startWebBridge({ host: '0.0.0.0', port: 0, api, events, metricsText: () => '' })).rejects.toMatchObject({
       code: 'LAB_ERR_CONFIG_INVALID'

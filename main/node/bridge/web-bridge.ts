@@ -7,7 +7,7 @@ import { maxFrameBytes } from '../../common/rpc/frame-codec'
 import { serveLabApi, type LabEventSource } from '../../common/rpc/rpc-server'
 import { createWebSocketTransport, type WebSocketLike } from '../../common/rpc/websocket-transport'
 import { closeServer, formatAddress, listen } from '../net/listen'
-import { createToken, isAllowedOrigin, isLoopbackHost, tokenMatches, tokenOf } from './bridge-auth'
+import { createToken, isAllowedHost, isAllowedOrigin, isLoopbackHost, tokenMatches, tokenOf } from './bridge-auth'
 import { plain, serveApp } from '../net/static-files'
 
 export { connectWebBridge } from './connect-web-bridge'
@@ -70,6 +70,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const headers = securityHeaders(wsOrigin)
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!isAllowedHost(request.headers.host, bound.port)) return plain(response, 403, 'this bridge answers only to loopback host names\n')
     void handleHttp(request, response).catch((error: unknown) => {
       if (!response.headersSent) plain(response, 500, `${LabError.from(error).message}\n`)
       else response.destroy()
@@ -99,6 +100,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
+    if (!isAllowedHost(request.headers.host, bound.port)) return refuse(403, 'Forbidden')
     if (url.pathname !== '/rpc') return refuse(404, 'Not Found')
     if (!tokenMatches(token, tokenOf(url, request.headers.authorization))) return refuse(401, 'Unauthorized')
     if (!isAllowedOrigin(request.headers.origin, bound.port)) return refuse(403, 'Forbidden')
