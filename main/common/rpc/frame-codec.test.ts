@@ -63,6 +63,13 @@ describe('frame codec', () => {
     expect(() => decodeFrame(noBlobs)).toThrow(/missing blob 3/)
   })
 
+  it('keeps user data that looks like a placeholder, in text and binary frames', () => {
+    const data = { json: { $bin: 0, $other: 'x' } }
+    expect(decodeFrame(encodeFrame({ t: 'result', id: 1, result: data }))).toEqual({ t: 'result', id: 1, result: data })
+    const withBytes = { ...data, body: new Uint8Array([1]) }
+    expect(decodeFrame(encodeFrame({ t: 'result', id: 1, result: withBytes }))).toEqual({ t: 'result', id: 1, result: withBytes })
+  })
+
   it('maps an unknown error code to LAB_ERR_INTERNAL instead of trusting it', () => {
     const decoded = decodeFrame('{"t":"error","id":1,"error":{"code":"EVIL","message":"x"}}')
     expect(decoded).toMatchObject({ t: 'error', error: { code: 'LAB_ERR_INTERNAL', message: 'x' } })

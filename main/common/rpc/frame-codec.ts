@@ -16,12 +16,15 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
  *     u32 BE  JSON length │ JSON (each Uint8Array replaced by {"$bin": i}) │ (u32 BE length │ bytes)*
  */
 export function encodeFrame(message: RpcMessage): string | Uint8Array<ArrayBuffer> {
+  if (!containsBytes(message)) return JSON.stringify(message)
   const blobs: Uint8Array[] = []
+  // In a binary frame, user keys starting with "$" get one more "$", so that data can never pass for
+  // a {"$bin": i} placeholder; the decoder takes it off again.
   const json = JSON.stringify(message, (_key, value: unknown) => {
     if (value instanceof Uint8Array) return { [binaryKey]: blobs.push(value) - 1 }
+    if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.startsWith('$') ? `$${k}` : k, v]))
     return value
   })
-  if (blobs.length === 0) return json
   const head = encoder.encode(json)
   const size = 4 + head.length + blobs.reduce((sum, blob) => sum + 4 + blob.length, 0)
   const frame = new Uint8Array(size)
@@ -41,7 +44,13 @@ export function encodeFrame(message: RpcMessage): string | Uint8Array<ArrayBuffe
 export function decodeFrame(data: string | ArrayBuffer | Uint8Array): RpcMessage {
   if (typeof data === 'string') {
     if (data.length > maxFrameBytes) throw badFrame(`text frame of ${data.length} characters is over the limit`)
-    return checkMessage(parseJson(data, []))
+    // Text frames carry no bytes, so no placeholders: plain JSON, whatever keys the data has.
+    try {
+      return checkMessage(JSON.parse(data))
+    } catch (error) {
+      if (error instanceof LabError) throw error
+      throw badFrame(`frame is not valid JSON (${(error as Error).message})`)
+    }
   }
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data)
   if (bytes.length > maxFrameBytes) throw badFrame(`binary frame of ${bytes.length} bytes is over the limit`)
@@ -76,12 +85,25 @@ function parseJson(text: string, blobs: Uint8Array[]): unknown {
         if (!blob) throw badFrame(`placeholder refers to missing blob ${value[binaryKey]}`)
         return blob
       }
+      if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$')))
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.startsWith('$') ? k.slice(1) : k, v]))
       return value
     })
   } catch (error) {
     if (error instanceof LabError) throw error
     throw badFrame(`frame is not valid JSON (${(error as Error).message})`)
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+}
+
+function containsBytes(value: unknown): boolean {
+  if (value instanceof Uint8Array) return true
+  if (Array.isArray(value)) return value.some(containsBytes)
+  if (isPlainObject(value)) return Object.values(value).some(containsBytes)
+  return false
 }
 
 function isPlaceholder(value: unknown): value is { [binaryKey]: number } {
