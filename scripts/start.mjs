@@ -2,11 +2,14 @@
 // `npm start -- --web my-lab.yaml` starts that lab in web mode.
 import { spawn, spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { findElectronBinary, startPlan } from './start-plan.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const args = process.argv.slice(2)
+// npm runs scripts from the package folder; a lab path the user typed is relative to where they were.
+const userDir = process.env.INIT_CWD ?? process.cwd()
+const args = process.argv.slice(2).map((arg) => (/\.ya?ml$/i.test(arg) ? resolve(userDir, arg) : arg))
 const built = spawnSync(process.execPath, ['scripts/build-if-needed.mjs'], { cwd: root, stdio: 'inherit' })
 if (built.status !== 0) process.exit(built.status ?? 1)
 
@@ -26,6 +29,9 @@ if (!electron && !args.includes('--web') && !process.env.ELECTRON_SKIP_BINARY_DO
 
 const plan = startPlan({ electron, args, nodePath: process.execPath })
 if (plan.note) console.error(plan.note)
-const child = spawn(plan.command, plan.args, { cwd: root, stdio: 'inherit' })
+// The child gets its own process group (not on Windows): otherwise a Ctrl+C reaches it twice, from the
+// terminal and from us, and `netloom up` takes a second Ctrl+C as "exit now, skip the clean stop".
+const detached = process.platform !== 'win32'
+const child = spawn(plan.command, plan.args, { cwd: root, stdio: 'inherit', detached })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

@@ -64,6 +64,12 @@ function secureSession(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
 }
 
+// Every renderer sandboxed, even ones we did not create ourselves; no <webview> can be attached.
+app.enableSandbox()
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+})
+
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
