@@ -1,30 +1,23 @@
 import { z } from 'zod'
 
+const useOriginCacheControlHeaders = {
+  minTtl: 0,
+  defaultTtl: 0,
+  maxTtl: 31536000,
+  queryStrings: { behavior: 'none' },
+  headers: ['host', 'origin', 'x-http-method', 'x-http-method-override', 'x-method-override'],
+  cookies: { behavior: 'all' },
+  gzip: true,
+  brotli: true
+} as const
+
 /** CloudFront's managed cache policies (by name), with their exact TTLs and cache-key settings. */
 export const managedCachePolicies = {
   CachingOptimized: { minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' }, gzip: true, brotli: true },
   CachingOptimizedForUncompressedObjects: { minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' }, gzip: false, brotli: false },
   CachingDisabled: { minTtl: 0, defaultTtl: 0, maxTtl: 0, queryStrings: { behavior: 'none' }, headers: [], cookies: { behavior: 'none' }, gzip: false, brotli: false },
-  UseOriginCacheControlHeaders: {
-    minTtl: 0,
-    defaultTtl: 0,
-    maxTtl: 31536000,
-    queryStrings: { behavior: 'none' },
-    headers: ['host', 'origin', 'x-http-method', 'x-http-method-override', 'x-method-override'],
-    cookies: { behavior: 'all' },
-    gzip: true,
-    brotli: true
-  },
-  'UseOriginCacheControlHeaders-QueryStrings': {
-    minTtl: 0,
-    defaultTtl: 0,
-    maxTtl: 31536000,
-    queryStrings: { behavior: 'all' },
-    headers: ['host', 'origin', 'x-http-method', 'x-http-method-override', 'x-method-override'],
-    cookies: { behavior: 'all' },
-    gzip: true,
-    brotli: true
-  }
+  UseOriginCacheControlHeaders: useOriginCacheControlHeaders,
+  'UseOriginCacheControlHeaders-QueryStrings': { ...useOriginCacheControlHeaders, queryStrings: { behavior: 'all' } }
 } as const
 
 const keyList = z

@@ -4,6 +4,7 @@
  * "Missing Authentication Token" (reference §1.4), not a 404.
  */
 import { LabError } from '../../../../common/errors/lab-error'
+import { HTTP_API_METHODS } from './http-api-routes'
 import {
   decodeSegment,
   parseTemplatePath,
@@ -14,16 +15,8 @@ import {
 /** Body of the REST 403 for an unknown resource, method or stage (MISSING_AUTHENTICATION_TOKEN). */
 export const MISSING_AUTHENTICATION_TOKEN_BODY = '{"message":"Missing Authentication Token"}'
 
-export const REST_API_METHODS = [
-  'ANY',
-  'DELETE',
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PATCH',
-  'POST',
-  'PUT'
-] as const
+/** REST methods are the same set as HTTP API route methods (`ANY` included). */
+export const REST_API_METHODS = HTTP_API_METHODS
 
 /** One resource as configured: its path and the methods defined on it. */
 export interface RestResourceDef {
