@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { dnsConfigSchema } from './dns/dns-config'
 import { edgeConfigSchema } from './edge/edge-config'
+import { gatewayConfigSchema } from './gateway/gateway-config'
 import { originConfigSchema } from './origin/origin-config'
 
 /**
@@ -11,7 +12,8 @@ import { originConfigSchema } from './origin/origin-config'
 export const serviceConfigSchemas = {
   origin: originConfigSchema,
   dns: dnsConfigSchema,
-  edge: edgeConfigSchema
+  edge: edgeConfigSchema,
+  gateway: gatewayConfigSchema
 } as const satisfies Record<string, z.ZodType>
 
 export type ServiceKind = keyof typeof serviceConfigSchemas

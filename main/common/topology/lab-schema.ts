@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { dnsConfigSchema } from '../services/dns/dns-config'
 import { edgeConfigSchema } from '../services/edge/edge-config'
+import { gatewayConfigSchema } from '../services/gateway/gateway-config'
 import { originConfigSchema } from '../services/origin/origin-config'
 
 export const LAB_API_VERSION = 'netloom/v1'
@@ -44,7 +45,8 @@ const serviceCommon = {
 export const serviceSchema = z.discriminatedUnion('kind', [
   z.object({ ...serviceCommon, kind: z.literal('origin'), config: originConfigSchema.prefault({}) }).strict(),
   z.object({ ...serviceCommon, kind: z.literal('dns'), config: dnsConfigSchema.prefault({}) }).strict(),
-  z.object({ ...serviceCommon, kind: z.literal('edge'), config: edgeConfigSchema }).strict()
+  z.object({ ...serviceCommon, kind: z.literal('edge'), config: edgeConfigSchema }).strict(),
+  z.object({ ...serviceCommon, kind: z.literal('gateway'), config: gatewayConfigSchema }).strict()
 ])
 
 export const layoutSchema = z

@@ -49,7 +49,7 @@ layout:
 `
     expect(problems(source)).toEqual([
       'lab.yaml:9:9: services[1].id: duplicate service id "web" (already used by services[0])',
-      'lab.yaml:10:11: services[1].kind: unknown service kind "orign" (known kinds: origin, dns, edge)',
+      'lab.yaml:10:11: services[1].kind: unknown service kind "orign" (known kinds: origin, dns, edge, gateway)',
       'lab.yaml:11:21: services[1].listen.port: 127.0.0.1:8080 is already used by "web" (services[0])',
       'lab.yaml:15:13: services[2].listen.port: expected number, got string "x"',
       'lab.yaml:16:17: services[2].dependsOn[0]: unknown service "wbe" (did you mean "web"?)',
@@ -81,7 +81,7 @@ layout:
 
   it('points a missing field at the mapping that should hold it', () => {
     expect(problems(`${header}services:\n  - id: a\n    listen: { port: 1 }\n`)).toEqual([
-      'lab.yaml:6:5: services[0].kind: missing service kind (one of: origin, dns, edge)'
+      'lab.yaml:6:5: services[0].kind: missing service kind (one of: origin, dns, edge, gateway)'
     ])
     expect(problems(`${header}services:\n  - id: a\n    kind: origin\n`)).toEqual([
       'lab.yaml:6:5: services[0].listen: required field is missing (expected object)'

@@ -59,7 +59,7 @@ describe('netloom validate', () => {
     expect(out.stderr.trim().split('\n')).toEqual([
       'bad.yaml:7:21: services[0].listen.port: expected number, got string "x"',
       'bad.yaml:8:9: services[1].id: duplicate service id "origin-web" (already used by services[0])',
-      'bad.yaml:9:11: services[1].kind: unknown service kind "nope" (known kinds: origin, dns, edge)'
+      'bad.yaml:9:11: services[1].kind: unknown service kind "nope" (known kinds: origin, dns, edge, gateway)'
     ])
   })
 

@@ -11,7 +11,7 @@ describe('resources/schema/netloom-lab.schema.json', () => {
   it('describes every service kind and the layout section', () => {
     const schema = JSON.parse(schemaText())
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#')
-    expect(schema.properties.services.items.oneOf.map((s: { properties: { kind: { const: string } } }) => s.properties.kind.const)).toEqual(['origin', 'dns', 'edge'])
+    expect(schema.properties.services.items.oneOf.map((s: { properties: { kind: { const: string } } }) => s.properties.kind.const)).toEqual(['origin', 'dns', 'edge', 'gateway'])
     expect(schema.properties.layout.description).toMatch(/Editor positions/)
   })
 })

@@ -1,6 +1,6 @@
 import type { DnsConfig } from '../../../common/services/dns/dns-config'
 import type { Random } from '../../base/random'
-import { cidrContains, parseCidr, type Cidr } from './cidr'
+import { cidrContains, parseCidr, type Cidr } from '../../net/cidr'
 import { regionCoordinates } from './regions'
 import type { RoutingContext } from './routing'
 

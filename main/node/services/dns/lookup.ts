@@ -1,7 +1,7 @@
 import { formatName, isSubdomain, type Labels } from '../../../common/services/dns/dns-name'
 import { cnameTarget, rdataNames } from '../../../common/services/dns/rdata'
 import { recordTypeCodes, typeName } from '../../../common/services/dns/record-types'
-import { cidrContains } from './cidr'
+import { cidrContains } from '../../net/cidr'
 import { selectRecord, type RoutingContext } from './routing'
 import type { RecordGroup, RRset, Zone } from './zone'
 

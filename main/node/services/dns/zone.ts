@@ -4,7 +4,7 @@ import { policyOf, type RoutingPolicy } from '../../../common/services/dns/dns-r
 import { parseRdata, type Rdata } from '../../../common/services/dns/rdata'
 import { recordTypeCodes, type RecordType } from '../../../common/services/dns/record-types'
 import { defaultTtl, route53DefaultNs, route53DefaultSoa } from '../../../common/services/dns/zone-file'
-import { parseCidr, type Cidr } from './cidr'
+import { parseCidr, type Cidr } from '../../net/cidr'
 
 /** All records of one name and type: what DNS answers with as a unit. */
 export interface RRset {

@@ -1,0 +1,42 @@
+import type { Clock } from '../../base/clock'
+import type { Random } from '../../base/random'
+import type { Logger } from '../../lab-host/logger'
+import type { ThrottleDecision, ThrottleLayers, ThrottleLimits } from './core/token-bucket'
+import type { UsagePlans } from './core/usage-plans'
+import type { GatewayReply, GatewayRequest } from './gateway-exchange'
+import type { IntegrationDeps } from './integrations'
+import type { RequestTrace } from './request-trace'
+
+/** What every API of one gateway shares: the account's buckets, keys and plans, and the backends. */
+export interface ApiDeps extends IntegrationDeps {
+  readonly clock: Clock
+  readonly log: Logger
+  readonly throttle: ThrottleLayers
+  readonly usagePlans: UsagePlans
+  readonly random: Random
+}
+
+/** One running API: takes a request that was addressed to it and answers it. */
+export interface ApiRuntime {
+  readonly id: string
+  readonly type: 'http' | 'rest'
+  /** Stage names, for the endpoints a user sees. */
+  readonly stages: readonly string[]
+  handle(request: GatewayRequest, trace: RequestTrace): Promise<GatewayReply>
+}
+
+/** The stage key the throttle and usage plans know a stage by: APIs share one account. */
+export function stageKey(apiId: string, stage: string): string {
+  return `${apiId}/${stage}`
+}
+
+export function describeLimits(limits: ThrottleLimits): string {
+  return `${limits.rate} rps, burst ${limits.burst}`
+}
+
+/** One sentence on a throttle decision: which layer refused, or how full the buckets are. */
+export function describeThrottle(decision: ThrottleDecision): string {
+  if (!decision.allowed) return `throttled by the ${decision.layer} bucket (${describeLimits(decision.limits)}): ${decision.tokens.toFixed(2)} tokens left`
+  if (!decision.levels.length) return 'no throttle applies'
+  return `buckets ${decision.levels.map((level) => `${level.layer} ${level.tokens.toFixed(0)}/${level.limits.burst}`).join(', ')}`
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto'
+import diagnosticsChannel from 'node:diagnostics_channel'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { ServiceEndpoint } from '../../../common/contract/lab-types'
+import type { GatewayConfig } from '../../../common/services/gateway/gateway-config'
+import { createRandom } from '../../base/random'
+import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
+import { closeServer, formatAddress, listen, type ListenAddress } from '../../net/listen'
+import { BaseService } from '../base-service'
+import type { ServiceContext, ServiceSpecOf } from '../service-module'
+import { contextVariables, defaultAccessLogFormat, renderAccessLog } from './access-log'
+import type { ApiDeps, ApiRuntime } from './api-runtime'
+import { ThrottleLayers, type ThrottleConfig } from './core/token-bucket'
+import { UsagePlans } from './core/usage-plans'
+import { BodyTooLargeError, headerOf, jsonReply, readRequestBody, toGatewayRequest, writeReply, type GatewayReply, type GatewayRequest } from './gateway-exchange'
+import { HttpApi } from './http-api'
+import { RestApi } from './rest-api'
+import { RequestTrace } from './request-trace'
+
+const requestTopic = diagnosticsChannel.channel(trafficTopic('gateway'))
+/** AWS's limit on the request line and headers together. */
+const maxHeaderBytes = 10_240
+
+/**
+ * An API Gateway: one listener serving any number of HTTP and REST APIs. A request finds its API by
+ * host name (`{apiId}.execute-api.localhost`, as AWS's `{apiId}.execute-api.{region}.amazonaws.com`),
+ * by the `x-apigw-api-id` header AWS uses for private APIs, or else goes to the first API.
+ */
+export class GatewayService extends BaseService<'gateway'> {
+  private server: Server | undefined
+  private bound: ListenAddress | undefined
+  private apis = new Map<string, ApiRuntime>()
+  private readonly metrics
+
+  constructor(spec: ServiceSpecOf<'gateway'>, ctx: ServiceContext) {
+    super(spec, ctx)
+    this.metrics = {
+      count: ctx.metrics.counter('lab_gateway_count_total', 'Count: requests, by API, stage and route.'),
+      clientErrors: ctx.metrics.counter('lab_gateway_4xx_error_total', '4XXError: requests answered 4xx, by API, stage and route.'),
+      serverErrors: ctx.metrics.counter('lab_gateway_5xx_error_total', '5XXError: requests answered 5xx, by API, stage and route.'),
+      throttled: ctx.metrics.counter('lab_gateway_throttled_total', 'Requests refused with 429, by API, stage and reason.'),
+      latency: ctx.metrics.histogram('lab_gateway_latency_seconds', 'Latency: from the request arriving to the answer, by API and stage.'),
+      integrationLatency: ctx.metrics.histogram('lab_gateway_integration_latency_seconds', 'IntegrationLatency: time the backend took, by API and stage.')
+    }
+  }
+
+  protected async onStart(): Promise<void> {
+    this.apis = this.compile(this.spec.config)
+    const server = createServer({ maxHeaderSize: maxHeaderBytes }, (request, response) => void this.handle(request, response))
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.refuseMalformed(error, socket))
+    this.bound = await listen(server, this.spec.listen, this.id)
+    this.server = server
+    this.resources.add({ dispose: () => server.closeAllConnections() })
+    for (const api of this.apis.values()) this.ctx.log.info(`${api.type.toUpperCase()} API ${api.id} on ${this.apiUrl(api.id)} (stages: ${api.stages.join(', ')})`)
+  }
+
+  protected async onStop(): Promise<void> {
+    if (this.server) await closeServer(this.server, 2000)
+    this.server = undefined
+  }
+
+  protected override onReconfigure(next: ServiceSpecOf<'gateway'>): Promise<boolean> {
+    const { host, port } = this.spec.listen
+    if (next.listen.host !== host || next.listen.port !== port) return Promise.resolve(false)
+    // Buckets, quotas and warm functions start afresh, as after a redeployment.
+    this.apis = this.compile(next.config)
+    return Promise.resolve(true)
+  }
+
+  endpoints(): ServiceEndpoint[] {
+    const address = this.bound ?? this.spec.listen
+    return [{ protocol: 'http', host: address.host, port: address.port, url: `http://${formatAddress(address)}/` }]
+  }
+
+  /** `http://{apiId}.execute-api.localhost:{port}/`: browsers and curl resolve `*.localhost` to loopback. */
+  apiUrl(apiId: string): string {
+    const port = (this.bound ?? this.spec.listen).port
+    return `http://${apiId}.execute-api.localhost:${port}/`
+  }
+
+  private compile(config: GatewayConfig): Map<string, ApiRuntime> {
+    const stages: NonNullable<ThrottleConfig['stages']> = {}
+    for (const api of config.apis)
+      for (const stage of api.stages) stages[`${api.id}/${stage.name}`] = { defaultRoute: stage.throttle, routes: 'routeThrottle' in stage ? stage.routeThrottle : stage.methodThrottle }
+    const usagePlans: NonNullable<ThrottleConfig['usagePlans']> = {}
+    for (const plan of config.usagePlans) usagePlans[plan.id] = { throttle: plan.throttle }
+    const deps: ApiDeps = {
+      clock: this.ctx.clock,
+      log: this.ctx.log,
+      peers: this.ctx.peers,
+      functions: undefined,
+      random: createRandom(),
+      throttle: new ThrottleLayers({ account: config.account, stages, usagePlans }, this.ctx.clock),
+      usagePlans: new UsagePlans(
+        {
+          apiKeys: config.apiKeys,
+          usagePlans: config.usagePlans.map((plan) => ({ id: plan.id, stages: plan.stages, keyIds: plan.keys, quota: plan.quota }))
+        },
+        this.ctx.clock
+      )
+    }
+    return new Map(config.apis.map((api) => [api.id, api.type === 'http' ? new HttpApi(api, deps) : new RestApi(api, deps)]))
+  }
+
+  /** The API a request is for: by host name, by `x-apigw-api-id`, or the first one. */
+  private apiFor(request: GatewayRequest): ApiRuntime | string {
+    const host = headerOf(request, 'host') ?? ''
+    const named = /^([^.]+)\.execute-api\./i.exec(host)?.[1] ?? headerOf(request, 'x-apigw-api-id')
+    if (named === undefined) return this.apis.values().next().value!
+    return this.apis.get(named) ?? named
+  }
+
+  private async handle(message: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now()
+    const requestId = randomUUID()
+    let request: GatewayRequest
+    let reply: GatewayReply
+    let trace: RequestTrace
+    try {
+      const body = await readRequestBody(message, this.spec.config.maxBodyBytes)
+      request = toGatewayRequest(message, body, requestId, this.ctx.clock.now())
+    } catch (error) {
+      request = toGatewayRequest(message, Buffer.alloc(0), requestId, this.ctx.clock.now())
+      trace = new RequestTrace(requestId, request.method, '-', 'http')
+      if (!(error instanceof BodyTooLargeError)) {
+        response.destroy()
+        return
+      }
+      trace.fail('too-large', 'REQUEST_TOO_LARGE', 'Request Too Long', `payload refused: ${error.message}`)
+      // The rest of the body is never read: answer, then close the connection.
+      response.shouldKeepAlive = false
+      this.finish(request, trace, jsonReply(413, { message: 'Request Too Long' }), response, started)
+      return
+    }
+    const api = this.apiFor(request)
+    if (typeof api === 'string') {
+      trace = new RequestTrace(requestId, request.method, api, 'http')
+      trace.fail('not-found', 'RESOURCE_NOT_FOUND', 'Not Found', `this gateway has no API "${api}" (it has ${[...this.apis.keys()].join(', ')})`)
+      reply = jsonReply(404, { message: 'Not Found' })
+    } else {
+      trace = new RequestTrace(requestId, request.method, api.id, api.type)
+      reply = await api.handle(request, trace)
+    }
+    this.finish(request, trace, reply, response, started)
+  }
+
+  private finish(request: GatewayRequest, trace: RequestTrace, reply: GatewayReply, response: ServerResponse, started: number): void {
+    if (trace.apiType === 'http') reply.headers.push(['apigw-requestid', request.requestId])
+    else reply.headers.push(['x-amzn-RequestId', request.requestId], ['x-amz-apigw-id', request.requestId.slice(0, 16)])
+    const bytesOut = response.destroyed ? 0 : writeReply(response, reply, request.method === 'HEAD')
+    const elapsed = performance.now() - started
+    const labels = { api: trace.apiId, stage: trace.stage, route: trace.routeKey }
+    this.metrics.count.inc(labels)
+    if (reply.status >= 400 && reply.status < 500) this.metrics.clientErrors.inc(labels)
+    if (reply.status >= 500) this.metrics.serverErrors.inc(labels)
+    if (reply.status === 429) this.metrics.throttled.inc({ api: trace.apiId, stage: trace.stage, reason: trace.errorType ?? 'THROTTLED' })
+    this.metrics.latency.observe(elapsed / 1000, { api: trace.apiId, stage: trace.stage })
+    if (trace.integrationLatencyMs !== undefined) this.metrics.integrationLatency.observe(trace.integrationLatencyMs / 1000, { api: trace.apiId, stage: trace.stage })
+    const accessLog = this.spec.config.apis.find((api) => api.id === trace.apiId)?.stages.find((stage) => stage.name === trace.stage)?.accessLog
+    if (accessLog) this.ctx.log.info(renderAccessLog(accessLog.format ?? defaultAccessLogFormat, contextVariables(request, trace, { status: reply.status, responseLength: bytesOut, responseLatencyMs: elapsed })))
+    if (requestTopic.hasSubscribers) {
+      const query = request.rawQuery ? `?${request.rawQuery}` : ''
+      const signal: TrafficSignal = {
+        serviceId: this.id,
+        method: request.method,
+        path: `${request.rawPath}${query}`,
+        status: reply.status,
+        outcome: trace.outcome,
+        explanation: `API ${trace.apiId}: ${trace.explanation()}`,
+        durationMs: elapsed,
+        clientAddress: request.sourceIp,
+        bytesOut
+      }
+      requestTopic.publish(signal)
+    }
+  }
+
+  /** A request line or headers over 10,240 bytes, or a request HTTP cannot parse. */
+  private refuseMalformed(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (!socket.writable) {
+      socket.destroy()
+      return
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
+    // Keep reading what the client still sends: closing with unread data would reset the connection
+    // before the client sees the answer.
+    socket.on('data', () => {})
+    socket.resume()
+    const body = tooLarge ? '{"message":"Request Too Long"}' : '{"message":"Bad Request"}'
+    socket.end(`HTTP/1.1 ${tooLarge ? '413 Payload Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
+    this.ctx.log.warn(`refused a malformed request from ${socket.remoteAddress ?? '?'}: ${tooLarge ? `request line and headers over ${maxHeaderBytes} bytes` : error.message}`)
+  }
+}

@@ -1,0 +1,103 @@
+import type { HttpApiConfig } from '../../../common/services/gateway/gateway-config'
+import { LabError } from '../../../common/errors/lab-error'
+import { describeThrottle, stageKey, type ApiDeps, type ApiRuntime } from './api-runtime'
+import { compileHttpRoutes, HTTP_API_NOT_FOUND_BODY, matchHttpRoute, type CompiledHttpRoutes } from './core/http-api-routes'
+import { splitStage } from './core/rest-api-resources'
+import { THROTTLED_BODY } from './core/token-bucket'
+import { jsonReply, type GatewayReply, type GatewayRequest } from './gateway-exchange'
+import { callIntegration, IntegrationError, type RoutedRequest } from './integrations'
+import type { RequestTrace } from './request-trace'
+
+/** AWS's hard limit for HTTP API integrations. */
+const defaultTimeoutMs = 30_000
+
+/**
+ * An HTTP API (API Gateway v2): stages (all auto-deployed, `$default` at the root), route keys in
+ * AWS's priority, HTTP proxy and function integrations, and stage/route throttling.
+ */
+export class HttpApi implements ApiRuntime {
+  readonly type = 'http'
+  private readonly routes: CompiledHttpRoutes
+
+  constructor(
+    private readonly config: HttpApiConfig,
+    private readonly deps: ApiDeps
+  ) {
+    try {
+      this.routes = compileHttpRoutes(config.routes.map((route) => route.key))
+    } catch (error) {
+      throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}: ${LabError.from(error).message}`)
+    }
+  }
+
+  get id(): string {
+    return this.config.id
+  }
+
+  get stages(): string[] {
+    return this.config.stages.map((stage) => stage.name)
+  }
+
+  async handle(request: GatewayRequest, trace: RequestTrace): Promise<GatewayReply> {
+    const split = splitStage(request.rawPath, this.stages)
+    if (!split) {
+      trace.fail('not-found', 'RESOURCE_NOT_FOUND', 'Not Found', `no stage matches ${request.rawPath} and there is no $default stage`)
+      return jsonReply(404, HTTP_API_NOT_FOUND_BODY)
+    }
+    const stage = this.config.stages.find((candidate) => candidate.name === split.stage)!
+    trace.stage = stage.name
+    const match = matchHttpRoute(this.routes, request.method, split.path)
+    if (!match) {
+      trace.fail('not-found', 'RESOURCE_NOT_FOUND', 'Not Found', `stage ${stage.name}: no route matches ${request.method} ${split.path}`)
+      return jsonReply(404, HTTP_API_NOT_FOUND_BODY)
+    }
+    const route = this.config.routes.find((candidate) => candidate.key === match.routeKey)!
+    trace.routeKey = route.key
+    trace.resourcePath = route.key === '$default' ? '$default' : route.key.slice(route.key.indexOf(' ') + 1)
+    trace.note(`stage ${stage.name}, route ${route.key}`)
+
+    const throttle = this.deps.throttle.take({ stage: stageKey(this.id, stage.name), route: route.key })
+    if (!throttle.allowed) {
+      trace.fail('throttled', 'THROTTLED', 'Too Many Requests', describeThrottle(throttle))
+      return jsonReply(429, THROTTLED_BODY)
+    }
+
+    const integration = this.config.integrations.find((candidate) => candidate.id === route.integration)!
+    const routed: RoutedRequest = {
+      request,
+      path: split.path,
+      stage: stage.name,
+      stageVariables: stage.variables,
+      pathParameters: match.pathParameters,
+      routeKey: route.key,
+      resourcePath: trace.resourcePath
+    }
+    const started = performance.now()
+    try {
+      const reply = await callIntegration(integration, routed, integration.type === 'mock' ? 0 : (integration.timeoutMs ?? defaultTimeoutMs), this.deps)
+      trace.integrationLatencyMs = performance.now() - started
+      trace.integrationStatus = reply.status
+      trace.note(`integration ${integration.id} (${integration.type}) answered ${reply.status} in ${trace.integrationLatencyMs.toFixed(1)} ms`)
+      return reply
+    } catch (error) {
+      trace.integrationLatencyMs = performance.now() - started
+      return this.integrationFailure(error, integration.id, trace)
+    }
+  }
+
+  /** HTTP APIs answer integration problems with fixed bodies (no gateway responses to customise). */
+  private integrationFailure(error: unknown, integrationId: string, trace: RequestTrace): GatewayReply {
+    const failure = error instanceof IntegrationError ? error : new IntegrationError('failure', LabError.from(error).message)
+    const step = `integration ${integrationId}: ${failure.message}`
+    if (failure.kind === 'timeout') {
+      trace.fail('integration-timeout', 'INTEGRATION_TIMEOUT', 'Gateway Timeout', step)
+      return jsonReply(504, { message: 'Gateway Timeout' })
+    }
+    if (failure.kind === 'malformed') {
+      trace.fail('integration-error', 'INTEGRATION_FAILURE', 'Internal Server Error', step)
+      return jsonReply(500, { message: 'Internal Server Error' })
+    }
+    trace.fail('integration-error', failure.kind === 'configuration' ? 'API_CONFIGURATION_ERROR' : 'INTEGRATION_FAILURE', 'Internal Server Error', step)
+    return jsonReply(failure.kind === 'configuration' ? 500 : 503, failure.kind === 'configuration' ? { message: 'Internal Server Error' } : { message: 'Service Unavailable' })
+  }
+}

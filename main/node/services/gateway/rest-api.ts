@@ -1,0 +1,160 @@
+import type { RestApiConfig, RestMethodConfig } from '../../../common/services/gateway/gateway-config'
+import { LabError } from '../../../common/errors/lab-error'
+import { cidrContains, parseCidr, type Cidr } from '../../net/cidr'
+import { describeThrottle, stageKey, type ApiDeps, type ApiRuntime } from './api-runtime'
+import { DEFAULT_GATEWAY_RESPONSES, renderGatewayResponse, type GatewayResponseOverride, type GatewayResponseType } from './core/gateway-responses'
+import { compileRestResources, matchRestResource, splitStage, type RestResourceTree } from './core/rest-api-resources'
+import { headerOf, type GatewayReply, type GatewayRequest } from './gateway-exchange'
+import { callIntegration, IntegrationError, type RoutedRequest } from './integrations'
+import type { RequestTrace } from './request-trace'
+
+/** AWS's default REST integration timeout. */
+const defaultTimeoutMs = 29_000
+const region = 'lab-1'
+const account = '000000000000'
+
+/** `x-amzn-ErrorType` values AWS sends with its own error answers. */
+const errorTypes: Partial<Record<GatewayResponseType, string>> = {
+  MISSING_AUTHENTICATION_TOKEN: 'MissingAuthenticationTokenException',
+  ACCESS_DENIED: 'AccessDeniedException',
+  INVALID_API_KEY: 'ForbiddenException',
+  THROTTLED: 'TooManyRequestsException',
+  QUOTA_EXCEEDED: 'LimitExceededException',
+  UNAUTHORIZED: 'UnauthorizedException',
+  BAD_REQUEST_BODY: 'BadRequestException',
+  BAD_REQUEST_PARAMETERS: 'BadRequestException',
+  INTEGRATION_TIMEOUT: 'InternalServerErrorException',
+  INTEGRATION_FAILURE: 'InternalServerErrorException'
+}
+
+interface Deployment {
+  id: string
+  tree: RestResourceTree
+  methods: Map<string, RestMethodConfig>
+}
+
+/**
+ * A REST API (API Gateway v1): deployments are frozen resource trees, stages serve one deployment (and
+ * optionally a canary share of another) under `/{stage}`, methods may require API keys, and errors
+ * come as gateway responses the lab can customise.
+ */
+export class RestApi implements ApiRuntime {
+  readonly type = 'rest'
+  private readonly deployments = new Map<string, Deployment>()
+  private readonly allowed: Cidr[] | undefined
+
+  constructor(
+    private readonly config: RestApiConfig,
+    private readonly deps: ApiDeps
+  ) {
+    for (const deployment of config.deployments) {
+      const methods = new Map<string, RestMethodConfig>()
+      for (const resource of deployment.resources)
+        for (const [method, spec] of Object.entries(resource.methods)) methods.set(`${normalise(resource.path)} ${method}`, spec)
+      try {
+        const tree = compileRestResources(deployment.resources.map((resource) => ({ path: resource.path, methods: Object.keys(resource.methods) })))
+        this.deployments.set(deployment.id, { id: deployment.id, tree, methods })
+      } catch (error) {
+        throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}, deployment ${deployment.id}: ${LabError.from(error).message}`)
+      }
+    }
+    try {
+      this.allowed = config.allowedSourceIps?.map(parseCidr)
+    } catch (error) {
+      throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}, allowedSourceIps: ${LabError.from(error).message}`)
+    }
+  }
+
+  get id(): string {
+    return this.config.id
+  }
+
+  get stages(): string[] {
+    return this.config.stages.map((stage) => stage.name)
+  }
+
+  async handle(request: GatewayRequest, trace: RequestTrace): Promise<GatewayReply> {
+    const split = splitStage(request.rawPath, this.stages)
+    if (!split) {
+      return this.error('MISSING_AUTHENTICATION_TOKEN', trace, 'not-found', `no stage "${request.rawPath.split('/')[1] ?? ''}": REST APIs answer an unknown path with 403 Missing Authentication Token`)
+    }
+    const stage = this.config.stages.find((candidate) => candidate.name === split.stage)!
+    trace.stage = stage.name
+    const methodArn = `arn:aws:execute-api:${region}:${account}:${this.id}/${stage.name}/${request.method}${split.path.split('?')[0]}`
+    if (this.allowed && !this.allowed.some((range) => cidrContains(range, request.sourceIp))) {
+      const message = `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn}`
+      return this.error('ACCESS_DENIED', trace, 'denied', `the resource policy allows only ${this.config.allowedSourceIps!.join(', ')}; ${request.sourceIp} is not among them`, message, { Message: message })
+    }
+
+    // A canary share of the stage's traffic goes to the canary's deployment, with its variable overrides.
+    const canary = stage.canary !== undefined && this.deps.random() * 100 < stage.canary.percent
+    const deployment = this.deployments.get(canary ? stage.canary!.deployment : stage.deployment)!
+    const stageVariables = canary ? { ...stage.variables, ...stage.canary!.variables } : stage.variables
+    const match = matchRestResource(deployment.tree, request.method, split.path)
+    if (!match) {
+      return this.error('MISSING_AUTHENTICATION_TOKEN', trace, 'not-found', `stage ${stage.name} (deployment ${deployment.id}): no resource and method match ${request.method} ${split.path}`)
+    }
+    const method = deployment.methods.get(`${match.resourcePath} ${match.httpMethod}`)!
+    trace.routeKey = `${match.httpMethod} ${match.resourcePath}`
+    trace.resourcePath = match.resourcePath
+    trace.note(`stage ${stage.name}${canary ? ` (canary ${stage.canary!.percent} % → deployment ${deployment.id})` : `, deployment ${deployment.id}`}, ${match.httpMethod} ${match.resourcePath}`)
+
+    const key = this.deps.usagePlans.identify({ stage: stageKey(this.id, stage.name), apiKeyRequired: method.apiKeyRequired, apiKey: headerOf(request, 'x-api-key') })
+    if (!key.allowed) return this.error('INVALID_API_KEY', trace, 'forbidden', `API key required: ${key.reason}`)
+    if (key.keyId !== undefined) trace.note(`API key ${key.keyId} (usage plan ${key.usagePlanId})`)
+
+    const throttle = this.deps.throttle.take({ stage: stageKey(this.id, stage.name), route: `${match.resourcePath}/${match.httpMethod}`, usagePlanId: key.usagePlanId, apiKey: key.keyId })
+    if (!throttle.allowed) return this.error('THROTTLED', trace, 'throttled', describeThrottle(throttle))
+    if (key.usagePlanId !== undefined && key.keyId !== undefined) {
+      const quota = this.deps.usagePlans.consumeQuota(key.usagePlanId, key.keyId)
+      if (!quota.allowed) return this.error('QUOTA_EXCEEDED', trace, 'quota-exceeded', `usage plan ${key.usagePlanId}: quota of ${quota.limit} used up until ${new Date(quota.periodEnd).toISOString()}`)
+      if (quota.limit !== undefined) trace.note(`quota ${quota.used}/${quota.limit}`)
+    }
+
+    const integration = this.config.integrations.find((candidate) => candidate.id === method.integration)!
+    const routed: RoutedRequest = {
+      request,
+      path: split.path,
+      stage: stage.name,
+      stageVariables,
+      pathParameters: match.pathParameters,
+      routeKey: trace.routeKey,
+      resourcePath: match.resourcePath
+    }
+    const started = performance.now()
+    try {
+      const reply = await callIntegration(integration, routed, integration.type === 'mock' ? 0 : (integration.timeoutMs ?? defaultTimeoutMs), this.deps)
+      trace.integrationLatencyMs = performance.now() - started
+      trace.integrationStatus = reply.status
+      trace.note(`integration ${integration.id} (${integration.type}) answered ${reply.status} in ${trace.integrationLatencyMs.toFixed(1)} ms`)
+      return reply
+    } catch (error) {
+      trace.integrationLatencyMs = performance.now() - started
+      const failure = error instanceof IntegrationError ? error : new IntegrationError('failure', LabError.from(error).message)
+      const step = `integration ${integration.id}: ${failure.message}`
+      if (failure.kind === 'timeout') return this.error('INTEGRATION_TIMEOUT', trace, 'integration-timeout', step)
+      if (failure.kind === 'malformed') return this.error('DEFAULT_5XX', trace, 'integration-error', `${step} (Malformed Lambda proxy response)`, 'Internal server error', undefined, 502)
+      if (failure.kind === 'configuration') return this.error('API_CONFIGURATION_ERROR', trace, 'integration-error', step)
+      return this.error('INTEGRATION_FAILURE', trace, 'integration-error', step)
+    }
+  }
+
+  /** A gateway response, with the lab's overrides, recorded on the trace. */
+  private error(type: GatewayResponseType, trace: RequestTrace, outcome: string, step: string, message?: string, body?: unknown, status?: number): GatewayReply {
+    const rendered = renderGatewayResponse(type, {
+      overrides: this.config.gatewayResponses as Partial<Record<GatewayResponseType, GatewayResponseOverride>>,
+      message,
+      status,
+      context: { requestId: trace.requestId, stage: trace.stage, resourcePath: trace.resourcePath, httpMethod: trace.method }
+    })
+    trace.fail(outcome, type, message ?? DEFAULT_GATEWAY_RESPONSES[type].message, step)
+    const headers: [string, string][] = [['content-type', 'application/json'], ...Object.entries(rendered.headers)]
+    const errorType = errorTypes[type]
+    if (errorType) headers.push(['x-amzn-ErrorType', errorType])
+    return { status: rendered.status, headers, body: Buffer.from(body === undefined ? rendered.body : JSON.stringify(body)) }
+  }
+}
+
+function normalise(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+}
