@@ -1,4 +1,6 @@
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SignJWT, type JWTPayload } from 'jose'
@@ -319,5 +321,57 @@ describe('config and helpers', () => {
     expect(stripBearer('bearer   abc ')).toBe('abc')
     expect(stripBearer('abc')).toBe('abc')
     expect(tokenScopes({ scope: 'a  b', scp: ['b', 'c', 3] })).toEqual(['a', 'b', 'c'])
+  })
+})
+
+describe('JwtAuthorizer: JWKS by URL (local server on 127.0.0.1:0)', () => {
+  let server: Server
+  let base: string
+  let fetches = 0
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/jwks') {
+        fetches++
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(jwksOf(rsa)))
+      } else if (req.url === '/huge') {
+        res.writeHead(200)
+        res.end(JSON.stringify({ keys: [rsa.publicJwk], pad: 'x'.repeat(200_000) }))
+      }
+      // '/slow' never answers
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  const byUrl = (path: string, timeoutMs?: number) =>
+    new JwtAuthorizer(
+      { issuer: ISSUER, audiences: ['orders-app'], jwks: { url: `${base}${path}` } },
+      { clock, ...(timeoutMs ? { timeoutMs } : {}) }
+    )
+
+  it('verifies against fetched keys and fetches once for many tokens', async () => {
+    const auth = byUrl('/jwks')
+    fetches = 0
+    for (let i = 0; i < 3; i++) {
+      expect((await auth.verifyToken(await signToken(rsa, claims({ jti: `t${i}` })))).ok).toBe(true)
+    }
+    expect(fetches).toBe(1)
+  })
+
+  it('a JWKS over 150,000 bytes: 401 with the reason', async () => {
+    const result = denied(await byUrl('/huge').verifyToken(await signToken(rsa, claims())))
+    expect(result.status).toBe(401)
+    expect(result.reason).toMatch(/^signing keys unavailable: .*150000-byte limit/)
+  })
+
+  it('a JWKS that does not answer in time: 401 with the reason', async () => {
+    const result = denied(await byUrl('/slow', 200).verifyToken(await signToken(rsa, claims())))
+    expect(result.reason).toMatch(/did not answer within 200 ms/)
   })
 })
