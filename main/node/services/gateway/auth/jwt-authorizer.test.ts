@@ -159,6 +159,19 @@ describe('JwtAuthorizer: 401 Unauthorized', () => {
     expect((await auth.verifyToken(token)).ok).toBe(true)
   })
 
+  it('nbf or iat that is not a number, and an exp far in the past, do not break the reason', async () => {
+    const nbf = denied(
+      await authorizer.verifyToken(await signToken(rsa, claims({ nbf: 'soon' as never })))
+    )
+    expect(nbf.reason).toBe("the token's nbf claim is not a number")
+    const iat = denied(
+      await authorizer.verifyToken(await signToken(rsa, claims({ iat: 'x' as never })))
+    )
+    expect(iat.reason).toBe("the token's iat claim is not a number")
+    const old = denied(await authorizer.verifyToken(await signToken(rsa, claims({ exp: -1e20 }))))
+    expect(old.reason).toBe('token expired at -100000000000000000000 (seconds)')
+  })
+
   it('wrong issuer', async () => {
     const result = denied(
       await authorizer.verifyToken(await signToken(rsa, claims({ iss: 'https://evil.test' })))

@@ -80,8 +80,12 @@ export type JwtAuthResult =
 
 export type JwtAuthorizerOptions = { clock: Clock } & Omit<JwksSourceOptions, 'clock'>
 
+/** A claim time for the log; a value no Date can hold is shown as the number it is. */
 function iso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
+  const date = new Date(seconds * 1000)
+  return Number.isNaN(date.getTime())
+    ? `${seconds} (seconds)`
+    : date.toISOString().replace('.000Z', 'Z')
 }
 
 function unauthorized(reason: string, description?: string): JwtAuthResult {
@@ -226,15 +230,20 @@ export class JwtAuthorizer {
     if (claims.exp * 1000 <= now) {
       return unauthorized(`token expired at ${iso(claims.exp)}`, 'the token has expired')
     }
-    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf * 1000 > now)) {
-      return unauthorized(
-        `token not valid before ${iso(Number(claims.nbf))}`,
-        'the token is not valid yet'
-      )
+    for (const name of ['nbf', 'iat'] as const) {
+      if (claims[name] !== undefined && typeof claims[name] !== 'number') {
+        return unauthorized(
+          `the token's ${name} claim is not a number`,
+          `the token has an invalid ${name}`
+        )
+      }
     }
-    if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat * 1000 > now)) {
+    if (claims.nbf !== undefined && claims.nbf * 1000 > now) {
+      return unauthorized(`token not valid before ${iso(claims.nbf)}`, 'the token is not valid yet')
+    }
+    if (claims.iat !== undefined && claims.iat * 1000 > now) {
       return unauthorized(
-        `token issued in the future, at ${iso(Number(claims.iat))}`,
+        `token issued in the future, at ${iso(claims.iat)}`,
         'the token was issued in the future'
       )
     }
