@@ -1,18 +1,10 @@
+import { formatRequestTime } from './auth/lambda-events'
 import type { GatewayRequest } from './gateway-exchange'
 import type { RequestTrace } from './request-trace'
 
 /** The console's JSON preset for HTTP APIs, Netloom's default for every API type. */
 export const defaultAccessLogFormat =
   '{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod", "routeKey":"$context.routeKey", "status":"$context.status", "protocol":"$context.protocol", "responseLength":"$context.responseLength" }'
-
-const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-
-/** CLF time as `$context.requestTime` gives it: `25/Nov/2026:10:00:00 +0000`. */
-export function requestTime(epochMs: number): string {
-  const d = new Date(epochMs)
-  const two = (n: number) => String(n).padStart(2, '0')
-  return `${two(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`
-}
 
 export interface Completed {
   status: number
@@ -35,7 +27,7 @@ export function contextVariables(request: GatewayRequest, trace: RequestTrace, d
     status: String(done.status),
     responseLength: String(done.responseLength),
     responseLatency: done.responseLatencyMs.toFixed(0),
-    requestTime: requestTime(request.receivedAt),
+    requestTime: formatRequestTime(request.receivedAt),
     requestTimeEpoch: String(request.receivedAt),
     'identity.sourceIp': request.sourceIp,
     'identity.userAgent': request.headers.find(([name]) => name.toLowerCase() === 'user-agent')?.[1] ?? '-',

@@ -3,6 +3,7 @@ import type { Random } from '../../base/random'
 import type { Logger } from '../../lab-host/logger'
 import type { ThrottleDecision, ThrottleLayers, ThrottleLimits } from './core/token-bucket'
 import type { UsagePlans } from './core/usage-plans'
+import type { AuthorizerInvoker } from './api-authorizers'
 import type { GatewayReply, GatewayRequest } from './gateway-exchange'
 import type { IntegrationDeps } from './integrations'
 import type { RequestTrace } from './request-trace'
@@ -14,6 +15,10 @@ export interface ApiDeps extends IntegrationDeps {
   readonly throttle: ThrottleLayers
   readonly usagePlans: UsagePlans
   readonly random: Random
+  /** Folder of the lab file: JWKS files and handler files are relative to it. */
+  readonly labDir: string
+  /** Runs authorizer functions; undefined where functions cannot run. */
+  readonly invokeAuthorizer: AuthorizerInvoker | undefined
 }
 
 /** One running API: takes a request that was addressed to it and answers it. */

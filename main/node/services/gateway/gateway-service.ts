@@ -90,6 +90,8 @@ export class GatewayService extends BaseService<'gateway'> {
       log: this.ctx.log,
       peers: this.ctx.peers,
       functions: undefined,
+      invokeAuthorizer: undefined,
+      labDir: this.ctx.labDir,
       random: createRandom(),
       throttle: new ThrottleLayers({ account: config.account, stages, usagePlans }, this.ctx.clock),
       usagePlans: new UsagePlans(

@@ -8,6 +8,10 @@ import type { TrafficSignal } from '../../lab-host/traffic-recorder'
 import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
 import type { ServiceSpecOf } from '../service-module'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { jwksOf, makeKey, signToken } from './auth/jwt-test-keys'
 import { GatewayService } from './gateway-service'
 
 /** A backend that answers with what it saw, or stalls for `/slow`. */
@@ -221,6 +225,53 @@ describe('gateway: REST APIs', () => {
     expect(answer.status).toBe(403)
     expect(JSON.parse(answer.body).Message).toContain('is not authorized to perform: execute-api:Invoke')
     expect(seen).toHaveLength(0)
+  })
+})
+
+describe('gateway: access control', () => {
+  it('checks JWTs against a JWKS file: signature, issuer, audience, expiry and route scopes', async () => {
+    const key = await makeKey('k1')
+    const dir = mkdtempSync(join(tmpdir(), 'netloom-jwks-'))
+    writeFileSync(join(dir, 'jwks.json'), JSON.stringify(jwksOf(key)))
+    const clock = new FakeClock()
+    const api = httpApi({
+      authorizers: [{ id: 'jwt', type: 'jwt', issuer: 'https://issuer.lab', audiences: ['pets-app'], jwks: { file: join(dir, 'jwks.json') } }],
+      routes: [
+        { key: 'GET /pets', integration: 'backend', authorizer: 'jwt' },
+        { key: 'POST /pets', integration: 'backend', authorizer: 'jwt', scopes: ['pets:write'] }
+      ]
+    })
+    const { send } = await start({ apis: [api] }, clock)
+    const now = Math.floor(clock.now() / 1000)
+    const token = await signToken(key, { iss: 'https://issuer.lab', aud: 'pets-app', sub: 'ana', scope: 'pets:read', iat: now, exp: now + 60 })
+    expect((await send('GET', '/pets')).status).toBe(401)
+    expect((await send('GET', '/pets', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
+    expect(traffic.at(-1)!.explanation).toContain('JWT authorizer jwt')
+    expect(await send('POST', '/pets', { headers: { authorization: `Bearer ${token}` } })).toMatchObject({ status: 403, body: '{"message":"Forbidden"}' })
+    clock.advance(61_000)
+    const expired = await send('GET', '/pets', { headers: { authorization: token } })
+    expect(expired.status).toBe(401)
+    expect(expired.headers['www-authenticate']).toContain('invalid_token')
+    expect(seen).toHaveLength(1)
+  })
+
+  it('logs in with the session authorizer, lets the cookie through, and logs out', async () => {
+    const api = restApi({
+      authorizers: [{ id: 'login', type: 'session', users: [{ username: 'ana', password: 'secret' }] }],
+      deployments: [{ id: 'd1', resources: [{ path: '/items/{id}', methods: { GET: { integration: 'backend', authorizer: 'login' } } }] }],
+      stages: [{ name: 'prod', deployment: 'd1' }]
+    })
+    const { send } = await start({ apis: [api] })
+    expect(await send('GET', '/prod/items/1')).toMatchObject({ status: 401, body: '{"message":"Unauthorized"}' })
+    expect((await send('POST', '/prod/login', { body: '{"username":"ana","password":"wrong"}' })).status).toBe(401)
+    const login = await send('POST', '/prod/login', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=ana&password=secret' })
+    expect(login.status).toBe(200)
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!
+    expect(String(login.headers['set-cookie'])).toContain('HttpOnly')
+    expect((await send('GET', '/prod/items/1', { headers: { cookie } })).status).toBe(200)
+    expect(traffic.at(-1)!.explanation).toContain('session of ana')
+    const logout = await send('POST', '/prod/logout', { headers: { cookie } })
+    expect(String(logout.headers['set-cookie'])).toContain('Max-Age=0')
   })
 })
 

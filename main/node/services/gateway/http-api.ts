@@ -1,5 +1,6 @@
 import type { HttpApiConfig } from '../../../common/services/gateway/gateway-config'
 import { LabError } from '../../../common/errors/lab-error'
+import { ApiAuthorizers, authorizerRequest } from './api-authorizers'
 import { describeThrottle, stageKey, type ApiDeps, type ApiRuntime } from './api-runtime'
 import { compileHttpRoutes, HTTP_API_NOT_FOUND_BODY, matchHttpRoute, type CompiledHttpRoutes } from './core/http-api-routes'
 import { splitStage } from './core/rest-api-resources'
@@ -18,6 +19,7 @@ const defaultTimeoutMs = 30_000
 export class HttpApi implements ApiRuntime {
   readonly type = 'http'
   private readonly routes: CompiledHttpRoutes
+  private readonly authorizers: ApiAuthorizers
 
   constructor(
     private readonly config: HttpApiConfig,
@@ -28,6 +30,7 @@ export class HttpApi implements ApiRuntime {
     } catch (error) {
       throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}: ${LabError.from(error).message}`)
     }
+    this.authorizers = new ApiAuthorizers(config.authorizers, 'http', { clock: deps.clock, labDir: deps.labDir, invoke: deps.invokeAuthorizer })
   }
 
   get id(): string {
@@ -46,6 +49,12 @@ export class HttpApi implements ApiRuntime {
     }
     const stage = this.config.stages.find((candidate) => candidate.name === split.stage)!
     trace.stage = stage.name
+    const session = this.authorizers.sessionEndpoint(request, split.path)
+    if (session) {
+      trace.outcome = 'session'
+      trace.note(session.reason)
+      return session.reply
+    }
     const match = matchHttpRoute(this.routes, request.method, split.path)
     if (!match) {
       trace.fail('not-found', 'RESOURCE_NOT_FOUND', 'Not Found', `stage ${stage.name}: no route matches ${request.method} ${split.path}`)
@@ -55,6 +64,19 @@ export class HttpApi implements ApiRuntime {
     trace.routeKey = route.key
     trace.resourcePath = route.key === '$default' ? '$default' : route.key.slice(route.key.indexOf(' ') + 1)
     trace.note(`stage ${stage.name}, route ${route.key}`)
+
+    let authorizer: Record<string, unknown> | undefined
+    if (route.authorizer !== undefined) {
+      const target = authorizerRequest(request, { apiId: this.id, stage: stage.name, path: split.path, resource: trace.resourcePath, routeKey: route.key, pathParameters: match.pathParameters, stageVariables: stage.variables })
+      const auth = await this.authorizers.authorize(route.authorizer, request, target, route.scopes)
+      if (!auth.ok) {
+        trace.fail(auth.status === 403 ? 'forbidden' : auth.status === 401 ? 'unauthorized' : 'authorizer-error', auth.status === 403 ? 'ACCESS_DENIED' : auth.status === 401 ? 'UNAUTHORIZED' : 'AUTHORIZER_FAILURE', JSON.stringify(auth.body), auth.reason)
+        return jsonReply(auth.status, auth.body, auth.headers)
+      }
+      trace.principalId = auth.principalId
+      trace.note(auth.reason)
+      authorizer = auth.context
+    }
 
     const throttle = this.deps.throttle.take({ stage: stageKey(this.id, stage.name), route: route.key })
     if (!throttle.allowed) {
@@ -70,7 +92,8 @@ export class HttpApi implements ApiRuntime {
       stageVariables: stage.variables,
       pathParameters: match.pathParameters,
       routeKey: route.key,
-      resourcePath: trace.resourcePath
+      resourcePath: trace.resourcePath,
+      authorizer
     }
     const started = performance.now()
     try {

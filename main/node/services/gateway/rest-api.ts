@@ -1,6 +1,7 @@
 import type { RestApiConfig, RestMethodConfig } from '../../../common/services/gateway/gateway-config'
 import { LabError } from '../../../common/errors/lab-error'
 import { cidrContains, parseCidr, type Cidr } from '../../net/cidr'
+import { ApiAuthorizers, authorizerRequest } from './api-authorizers'
 import { describeThrottle, stageKey, type ApiDeps, type ApiRuntime } from './api-runtime'
 import { DEFAULT_GATEWAY_RESPONSES, renderGatewayResponse, type GatewayResponseOverride, type GatewayResponseType } from './core/gateway-responses'
 import { compileRestResources, matchRestResource, splitStage, type RestResourceTree } from './core/rest-api-resources'
@@ -42,6 +43,7 @@ export class RestApi implements ApiRuntime {
   readonly type = 'rest'
   private readonly deployments = new Map<string, Deployment>()
   private readonly allowed: Cidr[] | undefined
+  private readonly authorizers: ApiAuthorizers
 
   constructor(
     private readonly config: RestApiConfig,
@@ -63,6 +65,7 @@ export class RestApi implements ApiRuntime {
     } catch (error) {
       throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}, allowedSourceIps: ${LabError.from(error).message}`)
     }
+    this.authorizers = new ApiAuthorizers(config.authorizers, 'rest', { clock: deps.clock, labDir: deps.labDir, invoke: deps.invokeAuthorizer })
   }
 
   get id(): string {
@@ -86,6 +89,13 @@ export class RestApi implements ApiRuntime {
       return this.error('ACCESS_DENIED', trace, 'denied', `the resource policy allows only ${this.config.allowedSourceIps!.join(', ')}; ${request.sourceIp} is not among them`, message, { Message: message })
     }
 
+    const session = this.authorizers.sessionEndpoint(request, split.path)
+    if (session) {
+      trace.outcome = 'session'
+      trace.note(session.reason)
+      return session.reply
+    }
+
     // A canary share of the stage's traffic goes to the canary's deployment, with its variable overrides.
     const canary = stage.canary !== undefined && this.deps.random() * 100 < stage.canary.percent
     const deployment = this.deployments.get(canary ? stage.canary!.deployment : stage.deployment)!
@@ -98,6 +108,20 @@ export class RestApi implements ApiRuntime {
     trace.routeKey = `${match.httpMethod} ${match.resourcePath}`
     trace.resourcePath = match.resourcePath
     trace.note(`stage ${stage.name}${canary ? ` (canary ${stage.canary!.percent} % → deployment ${deployment.id})` : `, deployment ${deployment.id}`}, ${match.httpMethod} ${match.resourcePath}`)
+
+    let authorizer: Record<string, unknown> | undefined
+    if (method.authorizer !== undefined) {
+      const target = authorizerRequest(request, { apiId: this.id, stage: stage.name, path: split.path, resource: match.resourcePath, pathParameters: match.pathParameters, stageVariables })
+      const auth = await this.authorizers.authorize(method.authorizer, request, target, [])
+      if (!auth.ok) {
+        const type = auth.type ?? (auth.status === 401 ? 'UNAUTHORIZED' : auth.status === 403 ? 'ACCESS_DENIED' : 'AUTHORIZER_FAILURE')
+        const outcome = auth.status === 401 ? 'unauthorized' : auth.status === 403 ? 'forbidden' : 'authorizer-error'
+        return this.error(type, trace, outcome, auth.reason, undefined, auth.body, auth.status)
+      }
+      trace.principalId = auth.principalId
+      trace.note(auth.reason)
+      authorizer = { principalId: auth.principalId, ...auth.context }
+    }
 
     const key = this.deps.usagePlans.identify({ stage: stageKey(this.id, stage.name), apiKeyRequired: method.apiKeyRequired, apiKey: headerOf(request, 'x-api-key') })
     if (!key.allowed) return this.error('INVALID_API_KEY', trace, 'forbidden', `API key required: ${key.reason}`)
@@ -119,7 +143,8 @@ export class RestApi implements ApiRuntime {
       stageVariables,
       pathParameters: match.pathParameters,
       routeKey: trace.routeKey,
-      resourcePath: match.resourcePath
+      resourcePath: match.resourcePath,
+      authorizer
     }
     const started = performance.now()
     try {
@@ -141,6 +166,9 @@ export class RestApi implements ApiRuntime {
 
   /** A gateway response, with the lab's overrides, recorded on the trace. */
   private error(type: GatewayResponseType, trace: RequestTrace, outcome: string, step: string, message?: string, body?: unknown, status?: number): GatewayReply {
+    const overrides = this.config.gatewayResponses
+    // AWS's own body for this case (e.g. an authorizer's deny) stands unless the lab customised the response.
+    if (body !== undefined && (Object.hasOwn(overrides, type) || Object.hasOwn(overrides, (status ?? DEFAULT_GATEWAY_RESPONSES[type].status ?? 500) >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'))) body = undefined
     const rendered = renderGatewayResponse(type, {
       overrides: this.config.gatewayResponses as Partial<Record<GatewayResponseType, GatewayResponseOverride>>,
       message,
