@@ -186,6 +186,8 @@ export const gatewayConfigSchema = z
           const type = route.authorizer === undefined ? undefined : authorizers.get(route.authorizer)?.type
           if (type === 'token') ctx.addIssue({ code: 'custom', path: ['apis', a, 'routes', r, 'authorizer'], message: 'HTTP APIs have no TOKEN authorizers: use type request' })
         })
+        if (api.cors?.allowCredentials && api.cors.allowOrigins.includes('*'))
+          ctx.addIssue({ code: 'custom', path: ['apis', a, 'cors', 'allowCredentials'], message: 'allowCredentials cannot be used with allowOrigins "*": name the origins' })
         api.integrations.forEach((integration, i) => {
           if (integration.type === 'mock') ctx.addIssue({ code: 'custom', path: ['apis', a, 'integrations', i, 'type'], message: 'HTTP APIs have no mock integrations (REST APIs do)' })
         })

@@ -7,6 +7,7 @@ import { splitStage } from './core/rest-api-resources'
 import { THROTTLED_BODY } from './core/token-bucket'
 import { jsonReply, type GatewayReply, type GatewayRequest } from './gateway-exchange'
 import { callIntegration, IntegrationError, type RoutedRequest } from './integrations'
+import { HttpCors } from './http-cors'
 import type { RequestTrace } from './request-trace'
 
 /** AWS's hard limit for HTTP API integrations. */
@@ -20,6 +21,7 @@ export class HttpApi implements ApiRuntime {
   readonly type = 'http'
   private readonly routes: CompiledHttpRoutes
   private readonly authorizers: ApiAuthorizers
+  private readonly cors: HttpCors | undefined
 
   constructor(
     private readonly config: HttpApiConfig,
@@ -30,6 +32,7 @@ export class HttpApi implements ApiRuntime {
     } catch (error) {
       throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}: ${LabError.from(error).message}`)
     }
+    this.cors = config.cors && new HttpCors(config.cors)
     this.authorizers = new ApiAuthorizers(config.authorizers, 'http', { clock: deps.clock, labDir: deps.labDir, invoke: deps.invokeAuthorizer })
   }
 
@@ -42,6 +45,12 @@ export class HttpApi implements ApiRuntime {
   }
 
   async handle(request: GatewayRequest, trace: RequestTrace): Promise<GatewayReply> {
+    const reply = await this.route(request, trace)
+    this.cors?.decorate(request, reply)
+    return reply
+  }
+
+  private async route(request: GatewayRequest, trace: RequestTrace): Promise<GatewayReply> {
     const split = splitStage(request.rawPath, this.stages)
     if (!split) {
       trace.fail('not-found', 'RESOURCE_NOT_FOUND', 'Not Found', `no stage matches ${request.rawPath} and there is no $default stage`)
@@ -49,6 +58,12 @@ export class HttpApi implements ApiRuntime {
     }
     const stage = this.config.stages.find((candidate) => candidate.name === split.stage)!
     trace.stage = stage.name
+    if (this.cors && HttpCors.isPreflight(request)) {
+      const preflight = this.cors.preflight(request)
+      trace.outcome = 'cors-preflight'
+      trace.note(preflight.reason)
+      return preflight.reply
+    }
     const session = this.authorizers.sessionEndpoint(request, split.path)
     if (session) {
       trace.outcome = 'session'

@@ -1,0 +1,36 @@
+import { test as base, expect } from '@playwright/test'
+import { startLab, type RunningLab } from './fixtures'
+import { openView, shoot } from './support/ui'
+
+const test = base.extend<{ lab: RunningLab }>({
+  // eslint-disable-next-line no-empty-pattern
+  lab: async ({}, use) => {
+    const lab = await startLab('http-api-jwt.yaml')
+    await use(lab)
+    await lab.stop()
+  }
+})
+
+test('a route tried from the API panel answers, a protected one says 401, and the Traffic view says why', async ({ page, lab }) => {
+  await page.goto(lab.url)
+  await page.getByTestId('topology-node-api').click()
+  const apis = page.getByTestId('gateway-api-pets')
+  await expect(apis).toContainText('HTTP API')
+  await expect(apis).toContainText('GET /pets: 2 rps, burst 5')
+
+  await page.getByTestId('try-pets-GET /pets').click()
+  await expect(page.getByTestId('probe-path')).toHaveValue('/pets')
+  await page.getByTestId('probe-send').click()
+  await expect(page.getByTestId('probe-status')).toContainText('200')
+
+  await page.getByTestId('try-pets-GET /pets/{id}').click()
+  await expect(page.getByTestId('probe-path')).toHaveValue('/pets/1')
+  await page.getByTestId('probe-send').click()
+  await expect(page.getByTestId('probe-status')).toContainText('401')
+  await shoot(page, 'gateway-detail')
+
+  await openView(page, 'Traffic')
+  await expect(page.getByTestId('traffic-row').filter({ hasText: '401' }).first()).toContainText('JWT authorizer lab-issuer')
+  await expect(page.getByTestId('traffic-row').filter({ hasText: '200' }).first()).toContainText('route GET /pets')
+  await shoot(page, 'gateway-traffic')
+})
