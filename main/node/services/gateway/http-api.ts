@@ -98,6 +98,7 @@ export class HttpApi implements ApiRuntime {
       trace.fail('throttled', 'THROTTLED', 'Too Many Requests', describeThrottle(throttle))
       return jsonReply(429, THROTTLED_BODY)
     }
+    if (throttle.levels.length) trace.note(describeThrottle(throttle))
 
     const integration = this.config.integrations.find((candidate) => candidate.id === route.integration)!
     const routed: RoutedRequest = {

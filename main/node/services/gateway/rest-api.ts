@@ -129,6 +129,7 @@ export class RestApi implements ApiRuntime {
 
     const throttle = this.deps.throttle.take({ stage: stageKey(this.id, stage.name), route: `${match.resourcePath}/${match.httpMethod}`, usagePlanId: key.usagePlanId, apiKey: key.keyId })
     if (!throttle.allowed) return this.error('THROTTLED', trace, 'throttled', describeThrottle(throttle))
+    if (throttle.levels.length) trace.note(describeThrottle(throttle))
     if (key.usagePlanId !== undefined && key.keyId !== undefined) {
       const quota = this.deps.usagePlans.consumeQuota(key.usagePlanId, key.keyId)
       if (!quota.allowed) return this.error('QUOTA_EXCEEDED', trace, 'quota-exceeded', `usage plan ${key.usagePlanId}: quota of ${quota.limit} used up until ${new Date(quota.periodEnd).toISOString()}`)
