@@ -10,39 +10,19 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { stringify } from 'yaml'
 import { exportZoneFile } from '../../main/common/services/dns/zone-file'
+import { freePort, median, need, pinned, stop } from '../support'
 import { benchZone, queryMix } from './bench-zone'
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' } } })
 const seconds = Number(values.seconds)
 const runs = Number(values.runs)
-
-function need(tool: string): string {
-  const path = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim()
-  if (!path) {
-    console.error(`bench/dns needs ${tool}: apt-get install ${tool === 'dnsperf' ? 'dnsperf' : 'nsd'}`)
-    process.exit(2)
-  }
-  return path
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-const taskset = spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim()
-const pinned = (cpu: number, command: string, args: string[]): [string, string[]] => (taskset ? [taskset, ['-c', String(cpu), command, ...args]] : [command, args])
 
 async function waitForDns(port: number, label: string, probeFile: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -65,16 +45,6 @@ function dnsperf(port: number, queries: string): Result {
   const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? NaN)
   return { qps: number(/Queries per second:\s+([\d.]+)/), latencyMs: number(/Average Latency \(s\):\s+([\d.]+)/) * 1000, lost: number(/Queries lost:\s+(\d+)/) }
 }
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-  })
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 async function main(): Promise<void> {
   const nsd = need('nsd')

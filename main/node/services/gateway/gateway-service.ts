@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ServiceEndpoint } from '../../../common/contract/lab-types'
 import type { GatewayConfig } from '../../../common/services/gateway/gateway-config'
@@ -31,6 +31,7 @@ export class GatewayService extends BaseService<'gateway'> {
   private server: Server | undefined
   private bound: ListenAddress | undefined
   private apis = new Map<string, ApiRuntime>()
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' })
   private readonly metrics
 
   constructor(spec: ServiceSpecOf<'gateway'>, ctx: ServiceContext) {
@@ -52,6 +53,7 @@ export class GatewayService extends BaseService<'gateway'> {
     this.bound = await listen(server, this.spec.listen, this.id)
     this.server = server
     this.resources.add({ dispose: () => server.closeAllConnections() })
+    this.resources.add({ dispose: () => this.agent.destroy() })
     for (const api of this.apis.values()) this.ctx.log.info(`${api.type.toUpperCase()} API ${api.id} on ${this.apiUrl(api.id)} (stages: ${api.stages.join(', ')})`)
   }
 
@@ -89,6 +91,7 @@ export class GatewayService extends BaseService<'gateway'> {
       clock: this.ctx.clock,
       log: this.ctx.log,
       peers: this.ctx.peers,
+      agent: this.agent,
       functions: undefined,
       invokeAuthorizer: undefined,
       labDir: this.ctx.labDir,

@@ -1,4 +1,4 @@
-import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http'
+import { Agent, request as httpRequest, type OutgoingHttpHeaders } from 'node:http'
 import type { IntegrationConfig } from '../../../common/services/gateway/gateway-integrations'
 import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
@@ -36,6 +36,8 @@ export interface FunctionIntegrations {
 
 export interface IntegrationDeps {
   readonly peers: ServiceContext['peers']
+  /** Keeps backend connections open between requests (what a VPC link or AWS's own pool does). */
+  readonly agent: Agent
   readonly functions: FunctionIntegrations | undefined
 }
 
@@ -98,7 +100,8 @@ function proxy(integration: Extract<IntegrationConfig, { type: 'http' }>, routed
   headers['x-amzn-trace-id'] = `Root=1-${Math.floor(request.receivedAt / 1000).toString(16)}-${request.requestId.replace(/-/g, '').slice(0, 24)}`
   if (request.body.length) headers['content-length'] = request.body.length
   return new Promise<GatewayReply>((resolve, reject) => {
-    const outgoing = httpRequest(url, { method: request.method, headers }, (incoming) => {
+    const target = { agent: deps.agent, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80), path: `${url.pathname}${url.search}`, method: request.method, headers }
+    const outgoing = httpRequest(target, (incoming) => {
       const chunks: Buffer[] = []
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
       incoming.on('end', () => {

@@ -29,6 +29,8 @@ export interface JwksSourceOptions {
   cacheTtlMs?: number
   /** After a fetch, an unknown `kid` triggers another fetch only once this has passed (jose: 30 s). */
   refetchCooldownMs?: number
+  /** A JWKS file is checked for changes at most this often (default 1 s of the injected clock). */
+  fileCheckIntervalMs?: number
   fetch?: typeof fetch
 }
 
@@ -65,6 +67,7 @@ export class JwksSource {
   private cached: JSONWebKeySet | undefined
   /** File: `mtimeMs:size` of the version cached. */
   private fileStamp: string | undefined
+  private fileCheckedAt = -Infinity
   /** URL: clock time of the last successful fetch. */
   private fetchedAt = 0
   private pending: Promise<JSONWebKeySet> | undefined
@@ -87,6 +90,10 @@ export class JwksSource {
   }
 
   private async fromFile(file: string): Promise<JSONWebKeySet> {
+    // A stat per request would cost more than the signature check: look at most once a second.
+    const now = this.options.clock.now()
+    if (this.cached && now - this.fileCheckedAt < (this.options.fileCheckIntervalMs ?? 1000)) return this.cached
+    this.fileCheckedAt = now
     let stamp: string
     try {
       const info = await stat(file)

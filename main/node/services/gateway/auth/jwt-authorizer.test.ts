@@ -307,6 +307,7 @@ describe('JwtAuthorizer: JWKS file changes', () => {
     expect((await auth.verifyToken(token)).ok).toBe(false)
     await writeFile(file, JSON.stringify(jwksOf(rsa, other)))
     await utimes(file, 2_000, 2_000)
+    clock.advance(1_000)
     expect((await auth.verifyToken(token)).ok).toBe(true)
     expect(auth.jwks.loads).toBe(2)
   })

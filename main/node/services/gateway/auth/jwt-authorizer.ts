@@ -19,6 +19,7 @@ import {
   createLocalJWKSet,
   decodeJwt,
   decodeProtectedHeader,
+  type JSONWebKeySet,
   type JWTPayload
 } from 'jose'
 import { LabError } from '../../../../common/errors/lab-error'
@@ -150,6 +151,22 @@ export class JwtAuthorizer {
     this.jwks = new JwksSource(config.jwks, options)
   }
 
+  private readonly localSets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>()
+  /** Tokens whose signatures verified, with the key set they verified against (bounded, oldest out). */
+  private readonly verified = new Map<string, JSONWebKeySet>()
+
+  private localSet(keys: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
+    let set = this.localSets.get(keys)
+    if (!set) this.localSets.set(keys, (set = createLocalJWKSet(keys)))
+    return set
+  }
+
+  private rememberVerified(token: string, keys: JSONWebKeySet): void {
+    this.verified.delete(token)
+    this.verified.set(token, keys)
+    if (this.verified.size > 1000) this.verified.delete(this.verified.keys().next().value!)
+  }
+
   /** Reads the token from the identity source and verifies it for a route. */
   authorize(request: IdentityRequest, routeScopes: readonly string[] = []): Promise<JwtAuthResult> {
     return this.verifyToken(readIdentitySource(this.identity, request), routeScopes)
@@ -205,7 +222,12 @@ export class JwtAuthorizer {
       )
     }
     try {
-      await compactVerify(token, createLocalJWKSet(keys), { algorithms: JWT_ALGORITHMS })
+      // A token whose signature verified against these very keys needs no second check; a reloaded
+      // key set is a new object, so rotation re-verifies. The claims below are checked every time.
+      if (this.verified.get(token) !== keys) {
+        await compactVerify(token, this.localSet(keys), { algorithms: JWT_ALGORITHMS })
+        this.rememberVerified(token, keys)
+      }
     } catch (error) {
       return unauthorized(
         `signature does not verify with key "${header.kid}" (${(error as Error).message})`,
