@@ -1,4 +1,5 @@
-import { Agent, request as httpRequest, type OutgoingHttpHeaders } from 'node:http'
+import type { Agent} from 'node:http';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http'
 import type { IntegrationConfig } from '../../../common/services/gateway/gateway-integrations'
 import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
