@@ -189,9 +189,15 @@ export const gatewayConfigSchema = z
         if (api.cors?.allowCredentials && api.cors.allowOrigins.includes('*'))
           ctx.addIssue({ code: 'custom', path: ['apis', a, 'cors', 'allowCredentials'], message: 'allowCredentials cannot be used with allowOrigins "*": name the origins' })
         api.integrations.forEach((integration, i) => {
+          if (integration.type === 'http' && Object.keys(integration.requestParameters).length)
+            ctx.addIssue({ code: 'custom', path: ['apis', a, 'integrations', i, 'requestParameters'], message: 'HTTP APIs map parameters with parameterMapping' })
           if (integration.type === 'mock') ctx.addIssue({ code: 'custom', path: ['apis', a, 'integrations', i, 'type'], message: 'HTTP APIs have no mock integrations (REST APIs do)' })
         })
       } else {
+        api.integrations.forEach((integration, i) => {
+          if (integration.type === 'http' && Object.keys(integration.parameterMapping).length)
+            ctx.addIssue({ code: 'custom', path: ['apis', a, 'integrations', i, 'parameterMapping'], message: 'REST APIs map parameters with requestParameters' })
+        })
         const deployments = new Set(api.deployments.map((d) => d.id))
         api.deployments.forEach((deployment, d) =>
           deployment.resources.forEach((resource, r) =>
@@ -230,4 +236,4 @@ export type GatewayConfig = z.output<typeof gatewayConfigSchema>
 export type GatewayApiConfig = GatewayConfig['apis'][number]
 export type HttpApiConfig = Extract<GatewayApiConfig, { type: 'http' }>
 export type RestApiConfig = Extract<GatewayApiConfig, { type: 'rest' }>
-export type RestMethodConfig = RestApiConfig['deployments'][number]['resources'][number]['methods'][keyof RestApiConfig['deployments'][number]['resources'][number]['methods']]
+export type RestMethodConfig = NonNullable<RestApiConfig['deployments'][number]['resources'][number]['methods'][keyof RestApiConfig['deployments'][number]['resources'][number]['methods']]>

@@ -24,11 +24,14 @@ const httpIntegration = z
     path: z.string().regex(/^\//).optional().describe('With `service`: the path to call instead of the request path (`{param}` substituted).'),
     timeoutMs: timeoutMs.optional().describe('Integration timeout: AWS allows 50 ms–29 s for REST and WebSocket (default 29 s), 30 s for HTTP APIs.'),
     parameterMapping: z
-      .record(z.string(), z.string())
+      .record(z.string().regex(/^((append|overwrite|remove):(header|querystring)\.[^\s]+|overwrite:path)$/, 'write append|overwrite|remove:header.NAME, …:querystring.NAME or overwrite:path'), z.string())
       .default({})
       .describe('HTTP APIs: `append|overwrite|remove:header.X`, `…:querystring.X`, `overwrite:path` → a value such as `$request.header.Y`.'),
     requestParameters: z
-      .record(z.string(), z.string())
+      .record(
+        z.string().regex(/^integration\.request\.(header|querystring|path)\.[^\s]+$/, 'write integration.request.header|querystring|path.NAME'),
+        z.string().regex(/^(method\.request\.(header|querystring|path)\.[^\s]+|'[^']*'|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$/, "write method.request.header|querystring|path.NAME, 'static text', stageVariables.NAME or context.NAME")
+      )
       .default({})
       .describe("REST: `integration.request.header.X` → `method.request.header.Y`, `'static'`, `stageVariables.z` or `context.z`.")
   })

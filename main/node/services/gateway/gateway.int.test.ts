@@ -297,3 +297,96 @@ describe('gateway: configuration', () => {
     )
   })
 })
+
+describe('gateway: REST request validation', () => {
+  const api = () =>
+    restApi({
+      models: {
+        Pet: { type: 'object', required: ['name', 'owner'], properties: { name: { type: 'string', minLength: 1 }, owner: { $ref: 'https://apigateway.amazonaws.com/restapis/abc123/models/Owner' } } },
+        Owner: { type: 'object', required: ['email'], properties: { email: { type: 'string', pattern: '@' } } }
+      },
+      deployments: [
+        {
+          id: 'd1',
+          resources: [
+            {
+              path: '/items/{id}',
+              methods: {
+                POST: { integration: 'backend', validator: 'all', requestModels: { 'application/json': 'Pet' }, requestParameters: { 'method.request.querystring.page': true, 'method.request.header.x-token': true } }
+              }
+            }
+          ]
+        }
+      ],
+      stages: [{ name: 'prod', deployment: 'd1' }]
+    })
+
+  it('refuses missing parameters and bodies that do not match the model (draft-04, $ref to another model)', async () => {
+    const { send } = await start({ apis: [api()] })
+    const json = { 'content-type': 'application/json' }
+    expect(await send('POST', '/prod/items/1', { headers: json, body: '{}' })).toMatchObject({ status: 400, body: '{"message":"Missing required request parameters: [page, x-token]"}' })
+    expect(await send('POST', '/prod/items/1?page=%20', { headers: { ...json, 'x-token': 't' }, body: '{}' })).toMatchObject({ status: 400, body: '{"message":"Missing required request parameters: [page]"}' })
+    const bad = await send('POST', '/prod/items/1?page=2', { headers: { ...json, 'x-token': 't' }, body: '{"name":"Rex","owner":{"email":"nope"}}' })
+    expect(bad).toMatchObject({ status: 400, body: '{"message":"Invalid request body"}' })
+    expect(traffic.at(-1)!.explanation).toContain('/owner/email must match pattern')
+    expect((await send('POST', '/prod/items/1?page=2', { headers: { ...json, 'x-token': 't' }, body: 'not json' })).status).toBe(400)
+    expect(seen).toHaveLength(0)
+    const good = await send('POST', '/prod/items/1?page=2', { headers: { ...json, 'x-token': 't' }, body: '{"name":"Rex","owner":{"email":"a@b"}}' })
+    expect(good.status).toBe(200)
+    expect(seen[0]!.body).toBe('{"name":"Rex","owner":{"email":"a@b"}}')
+  })
+
+  it('reports a broken model when the service starts', async () => {
+    const broken = restApi({ models: { Bad: { type: 'object', properties: { a: { type: 'nonsense' } } } } })
+    await expect(start({ apis: [broken] })).rejects.toThrow(/model is not valid JSON Schema draft-04/)
+  })
+})
+
+describe('gateway: parameter mapping', () => {
+  it('HTTP APIs rewrite headers, query strings and the path from the request and $context', async () => {
+    const api = httpApi({
+      integrations: [
+        {
+          id: 'backend',
+          type: 'http',
+          url: backendUrl,
+          parameterMapping: {
+            'overwrite:path': '/v2${request.path}',
+            'append:header.x-request-id': '$context.requestId',
+            'overwrite:header.x-user': 'user-${request.querystring.user}',
+            'remove:querystring.user': "''"
+          }
+        }
+      ]
+    })
+    const { send } = await start({ apis: [api] })
+    await send('GET', '/pets/5?user=ana&keep=1')
+    expect(seen[0]!.url).toBe('/v2/pets/5?keep=1')
+    expect(seen[0]!.headers['x-user']).toBe('user-ana')
+    expect(seen[0]!.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(traffic.at(-1)!.explanation).toContain('mapped path → /v2/pets/5')
+  })
+
+  it('REST integrations take request parameters from the method request, stage variables and literals', async () => {
+    const api = restApi({
+      integrations: [
+        {
+          id: 'backend',
+          type: 'http',
+          url: `${backendUrl}/items/{item}`,
+          requestParameters: {
+            'integration.request.path.item': 'method.request.path.id',
+            'integration.request.header.x-tenant': "'lab'",
+            'integration.request.querystring.region': 'stageVariables.region'
+          }
+        }
+      ],
+      deployments: [{ id: 'd1', resources: [{ path: '/items/{id}', methods: { GET: { integration: 'backend' } } }] }],
+      stages: [{ name: 'prod', deployment: 'd1', variables: { region: 'eu' } }]
+    })
+    const { send } = await start({ apis: [api] })
+    await send('GET', '/prod/items/9')
+    expect(seen[0]!.url).toBe('/items/9?region=eu')
+    expect(seen[0]!.headers['x-tenant']).toBe('lab')
+  })
+})

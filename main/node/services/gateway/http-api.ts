@@ -8,6 +8,7 @@ import { THROTTLED_BODY } from './core/token-bucket'
 import { jsonReply, type GatewayReply, type GatewayRequest } from './gateway-exchange'
 import { callIntegration, IntegrationError, type RoutedRequest } from './integrations'
 import { HttpCors } from './http-cors'
+import { httpMappingProblems } from './parameter-mapping'
 import type { RequestTrace } from './request-trace'
 
 /** AWS's hard limit for HTTP API integrations. */
@@ -32,6 +33,8 @@ export class HttpApi implements ApiRuntime {
     } catch (error) {
       throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}: ${LabError.from(error).message}`)
     }
+    const mappingProblems = config.integrations.flatMap((integration) => (integration.type === 'http' ? httpMappingProblems(integration.parameterMapping).map((p) => `integration ${integration.id}: ${p}`) : []))
+    if (mappingProblems.length) throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}: ${mappingProblems.join('; ')}`)
     this.cors = config.cors && new HttpCors(config.cors)
     this.authorizers = new ApiAuthorizers(config.authorizers, 'http', { clock: deps.clock, labDir: deps.labDir, invoke: deps.invokeAuthorizer })
   }
@@ -103,6 +106,7 @@ export class HttpApi implements ApiRuntime {
     const integration = this.config.integrations.find((candidate) => candidate.id === route.integration)!
     const routed: RoutedRequest = {
       request,
+      apiId: this.id,
       path: split.path,
       stage: stage.name,
       stageVariables: stage.variables,
@@ -112,8 +116,10 @@ export class HttpApi implements ApiRuntime {
       authorizer
     }
     const started = performance.now()
+    const notes: string[] = []
     try {
-      const reply = await callIntegration(integration, routed, integration.type === 'mock' ? 0 : (integration.timeoutMs ?? defaultTimeoutMs), this.deps)
+      const reply = await callIntegration(integration, routed, integration.type === 'mock' ? 0 : (integration.timeoutMs ?? defaultTimeoutMs), this.deps, notes)
+      for (const note of notes) trace.note(note)
       trace.integrationLatencyMs = performance.now() - started
       trace.integrationStatus = reply.status
       trace.note(`integration ${integration.id} (${integration.type}) answered ${reply.status} in ${trace.integrationLatencyMs.toFixed(1)} ms`)

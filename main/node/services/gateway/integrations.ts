@@ -4,7 +4,8 @@ import type { IntegrationConfig } from '../../../common/services/gateway/gateway
 import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
 import { resolveIntegrationUri } from './core/stage-variables'
-import { hopByHopHeaders, type GatewayReply, type GatewayRequest } from './gateway-exchange'
+import { hopByHopHeaders, queryPairs, type GatewayReply, type GatewayRequest } from './gateway-exchange'
+import { applyHttpMapping, applyRestMapping, type MappedRequest, type MappingSource } from './parameter-mapping'
 
 /** What went wrong between the gateway and its backend; the API turns it into its own error answer. */
 export class IntegrationError extends Error {
@@ -19,6 +20,7 @@ export class IntegrationError extends Error {
 /** The request after routing: what an integration needs to know about it. */
 export interface RoutedRequest {
   readonly request: GatewayRequest
+  readonly apiId: string
   /** Path after the stage prefix (REST and named HTTP stages), still percent-encoded. */
   readonly path: string
   readonly stage: string
@@ -43,7 +45,7 @@ export interface IntegrationDeps {
 }
 
 /** Calls a route's integration and returns the backend's answer, or throws an IntegrationError. */
-export async function callIntegration(integration: IntegrationConfig, routed: RoutedRequest, timeoutMs: number, deps: IntegrationDeps): Promise<GatewayReply> {
+export async function callIntegration(integration: IntegrationConfig, routed: RoutedRequest, timeoutMs: number, deps: IntegrationDeps, notes: string[] = []): Promise<GatewayReply> {
   switch (integration.type) {
     case 'mock':
       return mockReply(integration, routed)
@@ -51,7 +53,7 @@ export async function callIntegration(integration: IntegrationConfig, routed: Ro
       if (!deps.functions) throw new IntegrationError('configuration', 'function integrations are not available')
       return deps.functions.invoke(integration, routed, timeoutMs)
     case 'http':
-      return proxy(integration, routed, timeoutMs, deps)
+      return proxy(integration, routed, timeoutMs, deps, notes)
   }
 }
 
@@ -65,13 +67,14 @@ function mockReply(integration: Extract<IntegrationConfig, { type: 'mock' }>, ro
 }
 
 /** The backend URL of an HTTP integration: a loopback URL template, or a lab service's address. */
-export function integrationUrl(integration: Extract<IntegrationConfig, { type: 'http' }>, routed: RoutedRequest, peers: ServiceContext['peers']): URL {
-  const query = routed.request.rawQuery ? `?${routed.request.rawQuery}` : ''
+export function integrationUrl(integration: Extract<IntegrationConfig, { type: 'http' }>, routed: RoutedRequest, target: MappedRequest, peers: ServiceContext['peers']): URL {
+  const search = new URLSearchParams(target.query).toString()
+  const query = search ? `?${search}` : ''
   try {
     if (integration.url !== undefined) {
-      const url = new URL(resolveIntegrationUri(integration.url, routed.stageVariables, routed.pathParameters))
+      const url = new URL(resolveIntegrationUri(integration.url, routed.stageVariables, target.pathParameters))
       // A URL without a path forwards the request's own path (what a `$default` or `{proxy+}` route wants).
-      if (!/^http:\/\/[^/]+\//.test(integration.url)) url.pathname = routed.path
+      if (!/^http:\/\/[^/]+\//.test(integration.url)) url.pathname = target.path
       if (!url.search) url.search = query
       return url
     }
@@ -81,17 +84,48 @@ export function integrationUrl(integration: Extract<IntegrationConfig, { type: '
   const endpoint = peers?.endpoints(integration.service!)?.find((e) => e.protocol === 'http')
   if (!endpoint) throw new IntegrationError('failure', `service ${integration.service} has no HTTP endpoint (is it running?)`)
   const host = endpoint.host === '0.0.0.0' ? '127.0.0.1' : endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host
-  const path = integration.path === undefined ? routed.path : resolveIntegrationUri(integration.path, routed.stageVariables, routed.pathParameters)
+  const path = integration.path === undefined ? target.path : resolveIntegrationUri(integration.path, routed.stageVariables, target.pathParameters)
   return new URL(`http://${host}:${endpoint.port}${path}${query}`)
 }
 
-function proxy(integration: Extract<IntegrationConfig, { type: 'http' }>, routed: RoutedRequest, timeoutMs: number, deps: IntegrationDeps): Promise<GatewayReply> {
-  const url = integrationUrl(integration, routed, deps.peers)
+/** `$context` values a mapping can read. */
+function mappingContext(routed: RoutedRequest): Record<string, string> {
+  const context: Record<string, string> = {
+    requestId: routed.request.requestId,
+    apiId: routed.apiId,
+    stage: routed.stage,
+    routeKey: routed.routeKey,
+    httpMethod: routed.request.method,
+    'identity.sourceIp': routed.request.sourceIp
+  }
+  const flatten = (prefix: string, value: unknown): void => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const [key, inner] of Object.entries(value)) flatten(`${prefix}.${key}`, inner)
+    else if (value !== undefined) context[prefix] = Array.isArray(value) ? value.join(' ') : String(value)
+  }
+  flatten('authorizer', routed.authorizer ?? {})
+  return context
+}
+
+function proxy(integration: Extract<IntegrationConfig, { type: 'http' }>, routed: RoutedRequest, timeoutMs: number, deps: IntegrationDeps, notes: string[]): Promise<GatewayReply> {
   const { request } = routed
+  const target: MappedRequest = {
+    path: routed.path.split('?')[0]!,
+    query: queryPairs(request.rawQuery),
+    headers: request.headers.filter(([name]) => {
+      const lower = name.toLowerCase()
+      return !hopByHopHeaders.has(lower) && lower !== 'host' && lower !== 'content-length'
+    }) as [string, string][],
+    pathParameters: { ...routed.pathParameters }
+  }
+  if (Object.keys(integration.parameterMapping).length || Object.keys(integration.requestParameters).length) {
+    const source: MappingSource = { headers: request.headers, rawQuery: request.rawQuery, path: target.path, pathParameters: routed.pathParameters, stageVariables: routed.stageVariables, context: mappingContext(routed) }
+    const applied = [...applyHttpMapping(integration.parameterMapping, source, target), ...applyRestMapping(integration.requestParameters, source, target)]
+    if (applied.length) notes.push(`mapped ${applied.join(', ')}`)
+  }
+  const url = integrationUrl(integration, routed, target, deps.peers)
   const headers: OutgoingHttpHeaders = {}
-  for (const [name, value] of request.headers) {
+  for (const [name, value] of target.headers) {
     const lower = name.toLowerCase()
-    if (hopByHopHeaders.has(lower) || lower === 'host' || lower === 'content-length') continue
     const previous = headers[lower]
     headers[lower] = previous === undefined ? value : `${String(previous)}, ${value}`
   }

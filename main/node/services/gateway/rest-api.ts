@@ -8,6 +8,7 @@ import { compileRestResources, matchRestResource, splitStage, type RestResourceT
 import { headerOf, type GatewayReply, type GatewayRequest } from './gateway-exchange'
 import { callIntegration, IntegrationError, type RoutedRequest } from './integrations'
 import type { RequestTrace } from './request-trace'
+import { RestValidator } from './rest-validation'
 
 /** AWS's default REST integration timeout. */
 const defaultTimeoutMs = 29_000
@@ -44,6 +45,7 @@ export class RestApi implements ApiRuntime {
   private readonly deployments = new Map<string, Deployment>()
   private readonly allowed: Cidr[] | undefined
   private readonly authorizers: ApiAuthorizers
+  private readonly validator: RestValidator
 
   constructor(
     private readonly config: RestApiConfig,
@@ -65,6 +67,7 @@ export class RestApi implements ApiRuntime {
     } catch (error) {
       throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}, allowedSourceIps: ${LabError.from(error).message}`)
     }
+    this.validator = new RestValidator(config.models, config.id)
     this.authorizers = new ApiAuthorizers(config.authorizers, 'rest', { clock: deps.clock, labDir: deps.labDir, invoke: deps.invokeAuthorizer })
   }
 
@@ -136,9 +139,14 @@ export class RestApi implements ApiRuntime {
       if (quota.limit !== undefined) trace.note(`quota ${quota.used}/${quota.limit}`)
     }
 
+    const validation = this.validator.validate(method, request, match.pathParameters)
+    if (!validation.ok) return this.error(validation.type, trace, 'invalid-request', validation.reason, validation.message)
+    if (validation.reason) trace.note(validation.reason)
+
     const integration = this.config.integrations.find((candidate) => candidate.id === method.integration)!
     const routed: RoutedRequest = {
       request,
+      apiId: this.id,
       path: split.path,
       stage: stage.name,
       stageVariables,
@@ -148,8 +156,10 @@ export class RestApi implements ApiRuntime {
       authorizer
     }
     const started = performance.now()
+    const notes: string[] = []
     try {
-      const reply = await callIntegration(integration, routed, integration.type === 'mock' ? 0 : (integration.timeoutMs ?? defaultTimeoutMs), this.deps)
+      const reply = await callIntegration(integration, routed, integration.type === 'mock' ? 0 : (integration.timeoutMs ?? defaultTimeoutMs), this.deps, notes)
+      for (const note of notes) trace.note(note)
       trace.integrationLatencyMs = performance.now() - started
       trace.integrationStatus = reply.status
       trace.note(`integration ${integration.id} (${integration.type}) answered ${reply.status} in ${trace.integrationLatencyMs.toFixed(1)} ms`)
