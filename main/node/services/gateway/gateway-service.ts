@@ -14,6 +14,7 @@ import type { ApiDeps, ApiRuntime } from './api-runtime'
 import { ThrottleLayers, type ThrottleConfig } from './core/token-bucket'
 import { UsagePlans } from './core/usage-plans'
 import { BodyTooLargeError, headerOf, jsonReply, readRequestBody, toGatewayRequest, writeReply, type GatewayReply, type GatewayRequest } from './gateway-exchange'
+import { GatewayFunctions } from './function-integrations'
 import { HttpApi } from './http-api'
 import { RestApi } from './rest-api'
 import { RequestTrace } from './request-trace'
@@ -31,6 +32,7 @@ export class GatewayService extends BaseService<'gateway'> {
   private server: Server | undefined
   private bound: ListenAddress | undefined
   private apis = new Map<string, ApiRuntime>()
+  private functions: GatewayFunctions | undefined
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' })
   private readonly metrics
 
@@ -54,6 +56,7 @@ export class GatewayService extends BaseService<'gateway'> {
     this.server = server
     this.resources.add({ dispose: () => server.closeAllConnections() })
     this.resources.add({ dispose: () => this.agent.destroy() })
+    this.resources.add({ dispose: () => void this.functions?.dispose() })
     for (const api of this.apis.values()) this.ctx.log.info(`${api.type.toUpperCase()} API ${api.id} on ${this.apiUrl(api.id)} (stages: ${api.stages.join(', ')})`)
   }
 
@@ -66,7 +69,9 @@ export class GatewayService extends BaseService<'gateway'> {
     const { host, port } = this.spec.listen
     if (next.listen.host !== host || next.listen.port !== port) return Promise.resolve(false)
     // Buckets, quotas and warm functions start afresh, as after a redeployment.
+    const previous = this.functions
     this.apis = this.compile(next.config)
+    void previous?.dispose()
     return Promise.resolve(true)
   }
 
@@ -87,13 +92,15 @@ export class GatewayService extends BaseService<'gateway'> {
       for (const stage of api.stages) stages[`${api.id}/${stage.name}`] = { defaultRoute: stage.throttle, routes: 'routeThrottle' in stage ? stage.routeThrottle : stage.methodThrottle }
     const usagePlans: NonNullable<ThrottleConfig['usagePlans']> = {}
     for (const plan of config.usagePlans) usagePlans[plan.id] = { throttle: plan.throttle }
+    const functions = new GatewayFunctions(this.ctx.labDir, this.ctx.log)
+    this.functions = functions
     const deps: ApiDeps = {
       clock: this.ctx.clock,
       log: this.ctx.log,
       peers: this.ctx.peers,
       agent: this.agent,
-      functions: undefined,
-      invokeAuthorizer: undefined,
+      functions,
+      invokeAuthorizer: functions.invokeAuthorizer,
       labDir: this.ctx.labDir,
       random: createRandom(),
       throttle: new ThrottleLayers({ account: config.account, stages, usagePlans }, this.ctx.clock),

@@ -11,6 +11,7 @@ import type { ServiceSpecOf } from '../service-module'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { jwksOf, makeKey, signToken } from './auth/jwt-test-keys'
 import { GatewayService } from './gateway-service'
 
@@ -44,10 +45,10 @@ afterEach(async () => {
 const traffic: TrafficSignal[] = []
 diagnosticsChannel.subscribe('lab:gateway:request', (message) => traffic.push(message as TrafficSignal))
 
-async function start(config: Record<string, unknown>, clock = new FakeClock()) {
+async function start(config: Record<string, unknown>, clock = new FakeClock(), labDir = '.') {
   const spec = serviceSchema.parse({ id: 'gw', kind: 'gateway', listen: { host: '127.0.0.1', port: 0 }, config }) as ServiceSpecOf<'gateway'>
   const metrics = new MetricsRegistry()
-  gateway = new GatewayService(spec, { id: 'gw', labDir: '.', log: nullLogger, metrics: metrics.scope({ service: 'gw' }), clock })
+  gateway = new GatewayService(spec, { id: 'gw', labDir, log: nullLogger, metrics: metrics.scope({ service: 'gw' }), clock })
   await gateway.start()
   const port = gateway.endpoints()[0]!.port
   /** Sends with any Host header (fetch cannot set it): how a browser reaches `{api}.execute-api.localhost`. */
@@ -388,5 +389,64 @@ describe('gateway: parameter mapping', () => {
     await send('GET', '/prod/items/9')
     expect(seen[0]!.url).toBe('/items/9?region=eu')
     expect(seen[0]!.headers['x-tenant']).toBe('lab')
+  })
+})
+
+describe('gateway: function integrations and authorizers', () => {
+  const fixtures = fileURLToPath(new URL('./functions/fixtures/', import.meta.url))
+  const fnApi = () =>
+    httpApi({
+      integrations: [
+        { id: 'echo', type: 'function', handler: 'handlers.echo' },
+        { id: 'inferred', type: 'function', handler: 'handlers.inferred' },
+        { id: 'cookies', type: 'function', handler: 'handlers.cookies' },
+        { id: 'malformed', type: 'function', handler: 'handlers.malformed', payloadFormatVersion: '1.0' },
+        { id: 'slow', type: 'function', handler: 'handlers.forever', timeoutMs: 100 }
+      ],
+      routes: [
+        { key: 'POST /echo/{id}', integration: 'echo' },
+        { key: 'GET /inferred', integration: 'inferred' },
+        { key: 'GET /cookies', integration: 'cookies' },
+        { key: 'GET /malformed', integration: 'malformed' },
+        { key: 'GET /slow', integration: 'slow' }
+      ]
+    })
+
+  it('sends HTTP APIs the 2.0 event and turns the handler result into the response', async () => {
+    const { send } = await start({ apis: [fnApi()] }, new FakeClock(), fixtures)
+    const echoed = await send('POST', '/echo/7?a=1&a=2', { headers: { 'content-type': 'application/json', cookie: 'x=1; y=2' }, body: '{"n":1}' })
+    expect(echoed.status).toBe(200)
+    const { event } = JSON.parse(echoed.body)
+    expect(event).toMatchObject({ version: '2.0', routeKey: 'POST /echo/{id}', rawPath: '/echo/7', rawQueryString: 'a=1&a=2', cookies: ['x=1', 'y=2'], queryStringParameters: { a: '1,2' }, pathParameters: { id: '7' }, body: '{"n":1}', isBase64Encoded: false })
+    expect(event.requestContext.http).toMatchObject({ method: 'POST', path: '/echo/7', sourceIp: '127.0.0.1' })
+    expect(await send('GET', '/inferred')).toMatchObject({ status: 200, body: '{"hello":"world"}' })
+    expect((await send('GET', '/cookies')).headers['set-cookie']).toEqual(['a=1', 'b=2; HttpOnly'])
+  })
+
+  it('answers a malformed result with 500 and a function timeout with 504', async () => {
+    const { send } = await start({ apis: [fnApi()] }, new FakeClock(), fixtures)
+    expect(await send('GET', '/malformed')).toMatchObject({ status: 500, body: '{"message":"Internal Server Error"}' })
+    expect(traffic.at(-1)!.explanation).toContain('body must be a string')
+    expect((await send('GET', '/slow')).status).toBe(504)
+  })
+
+  it('sends REST APIs the 1.0 event and runs TOKEN authorizers, caching their answers', async () => {
+    const api = restApi({
+      integrations: [{ id: 'echo', type: 'function', handler: 'handlers.echo' }],
+      authorizers: [{ id: 'fn', type: 'token', handler: 'handlers.authorize', identitySources: ['method.request.header.Authorization'] }],
+      deployments: [{ id: 'd1', resources: [{ path: '/pets/{id}', methods: { GET: { integration: 'echo', authorizer: 'fn' } } }] }],
+      stages: [{ name: 'prod', deployment: 'd1', variables: { color: 'red' } }]
+    })
+    const { send } = await start({ apis: [api] }, new FakeClock(), fixtures)
+    expect(await send('GET', '/prod/pets/3')).toMatchObject({ status: 401, body: '{"message":"Unauthorized"}' })
+    expect((await send('GET', '/prod/pets/3', { headers: { authorization: 'wrong' } })).status).toBe(401)
+    expect((await send('GET', '/prod/pets/3', { headers: { authorization: 'deny' } })).status).toBe(403)
+    const allowed = await send('GET', '/prod/pets/3?q=1', { headers: { authorization: 'let-me-in' } })
+    expect(allowed.status).toBe(200)
+    const { event } = JSON.parse(allowed.body)
+    expect(event).toMatchObject({ resource: '/pets/{id}', path: '/pets/3', httpMethod: 'GET', pathParameters: { id: '3' }, stageVariables: { color: 'red' }, queryStringParameters: { q: '1' } })
+    expect(event.requestContext).toMatchObject({ stage: 'prod', path: '/prod/pets/3', authorizer: { principalId: 'ana', team: 'blue' } })
+    await send('GET', '/prod/pets/4', { headers: { authorization: 'let-me-in' } })
+    expect(traffic.at(-1)!.explanation).toContain('authorizer result from cache')
   })
 })

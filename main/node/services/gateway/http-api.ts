@@ -107,6 +107,7 @@ export class HttpApi implements ApiRuntime {
     const routed: RoutedRequest = {
       request,
       apiId: this.id,
+      apiType: this.type,
       path: split.path,
       stage: stage.name,
       stageVariables: stage.variables,

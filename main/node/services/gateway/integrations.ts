@@ -21,6 +21,7 @@ export class IntegrationError extends Error {
 export interface RoutedRequest {
   readonly request: GatewayRequest
   readonly apiId: string
+  readonly apiType: 'http' | 'rest'
   /** Path after the stage prefix (REST and named HTTP stages), still percent-encoded. */
   readonly path: string
   readonly stage: string

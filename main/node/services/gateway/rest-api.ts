@@ -147,6 +147,7 @@ export class RestApi implements ApiRuntime {
     const routed: RoutedRequest = {
       request,
       apiId: this.id,
+      apiType: this.type,
       path: split.path,
       stage: stage.name,
       stageVariables,

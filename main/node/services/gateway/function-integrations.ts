@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+import type { IntegrationConfig } from '../../../common/services/gateway/gateway-integrations'
+import type { Logger } from '../../lab-host/logger'
+import type { AuthorizerInvoker } from './api-authorizers'
+import type { GatewayReply } from './gateway-exchange'
+import { FunctionRunner, type InvokeOutcome } from './functions/function-runner'
+import { proxyEventV1, proxyEventV2 } from './functions/proxy-event'
+import { MalformedResponseError, replyFromV1, replyFromV2 } from './functions/proxy-response'
+import { IntegrationError, type FunctionIntegrations, type RoutedRequest } from './integrations'
+
+/** AWS's authorizer response timeout. */
+const authorizerTimeoutMs = 10_000
+const extensions = ['.mjs', '.js', '.cjs']
+
+/**
+ * The gateway's Lambda: one warm runner per handler, shared by the integrations and authorizers that
+ * name it. Built with each configuration, so that re-applying a lab loads edited handler files afresh.
+ */
+export class GatewayFunctions implements FunctionIntegrations {
+  private readonly runners = new Map<string, FunctionRunner>()
+
+  constructor(
+    private readonly labDir: string,
+    private readonly log: Logger
+  ) {}
+
+  /** `functions/pets.handler` → the runner for `functions/pets.{mjs,js,cjs}`, export `handler`. */
+  private runner(handler: string, memoryMb: number): FunctionRunner {
+    const key = `${handler}@${memoryMb}`
+    let runner = this.runners.get(key)
+    if (runner) return runner
+    const dot = handler.lastIndexOf('.')
+    const base = handler.slice(0, dot)
+    const absolute = isAbsolute(base) ? base : resolve(this.labDir, base)
+    const file = extensions.map((ext) => `${absolute}${ext}`).find((candidate) => existsSync(candidate))
+    if (!file) throw new IntegrationError('configuration', `handler ${handler}: no ${base}.mjs, .js or .cjs next to the lab file (${this.labDir})`)
+    runner = new FunctionRunner({ file, exportName: handler.slice(dot + 1), name: handler, memoryMb })
+    this.runners.set(key, runner)
+    return runner
+  }
+
+  private logOutput(handler: string, requestId: string, outcome: InvokeOutcome): void {
+    for (const line of outcome.logs) this.log.info(`[${handler}] ${line}`, { requestId })
+  }
+
+  async invoke(integration: Extract<IntegrationConfig, { type: 'function' }>, routed: RoutedRequest, timeoutMs: number): Promise<GatewayReply> {
+    const format = routed.apiType === 'rest' ? '1.0' : integration.payloadFormatVersion
+    const event = format === '1.0' ? proxyEventV1(routed) : proxyEventV2(routed)
+    const outcome = await this.runner(integration.handler, integration.memoryMb).invoke(event, { timeoutMs, requestId: routed.request.requestId })
+    this.logOutput(integration.handler, routed.request.requestId, outcome)
+    if (!outcome.ok) {
+      if (outcome.kind === 'timeout') throw new IntegrationError('timeout', `function ${integration.handler}: ${outcome.message}`)
+      throw new IntegrationError('malformed', `function ${integration.handler} failed: ${outcome.errorType ?? 'Error'}: ${outcome.message}`)
+    }
+    try {
+      return format === '1.0' ? replyFromV1(outcome.result) : replyFromV2(outcome.result)
+    } catch (error) {
+      if (error instanceof MalformedResponseError) throw new IntegrationError('malformed', `function ${integration.handler}: malformed proxy response: ${error.message}`)
+      throw error
+    }
+  }
+
+  /** Runs a function authorizer (the authorizer modules decide what its answer means). */
+  readonly invokeAuthorizer: AuthorizerInvoker = async (handler, event) => {
+    const requestId = (event as { requestContext?: { requestId?: string } }).requestContext?.requestId ?? ''
+    let outcome: InvokeOutcome
+    try {
+      outcome = await this.runner(handler, 128).invoke(event, { timeoutMs: authorizerTimeoutMs, requestId })
+    } catch (error) {
+      return { ok: false, message: (error as Error).message }
+    }
+    this.logOutput(handler, requestId, outcome)
+    return outcome.ok ? { ok: true, result: outcome.result } : { ok: false, message: outcome.message }
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.dispose()))
+    this.runners.clear()
+  }
+}
