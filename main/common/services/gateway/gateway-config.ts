@@ -139,7 +139,37 @@ const restApi = z
   })
   .strict()
 
-export const gatewayApiSchema = z.discriminatedUnion('type', [httpApi, restApi])
+const webSocketRoute = z
+  .object({
+    key: z.string().regex(/^(\$connect|\$disconnect|\$default|[^\s$][^\s]{0,127})$/, '$connect, $disconnect, $default or a route key such as sendMessage'),
+    integration: z.string().min(1),
+    authorizer: z.string().optional().describe('Only on $connect: the one request that has headers and a query string.'),
+    twoWay: z.boolean().default(false).describe('Send the integration\'s answer back to the client (a route response).')
+  })
+  .strict()
+
+const webSocketStage = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, - and _'),
+    variables,
+    throttle: limits.optional().describe('Default route throttling for messages of this stage.'),
+    routeThrottle: z.record(z.string(), limits).default({}),
+    idleTimeoutSeconds: z.number().int().min(1).max(600).default(600).describe('Close a connection idle this long (AWS: 10 minutes, fixed).'),
+    maxConnectionSeconds: z.number().int().min(1).max(7200).default(7200).describe('Close every connection after this long (AWS: 2 hours, fixed).')
+  })
+  .strict()
+
+const webSocketApi = z
+  .object({
+    ...shared,
+    type: z.literal('websocket'),
+    routeSelectionExpression: z.string().default('$request.body.action').describe('Where a message names its route: `$request.body.NAME` or text with `${request.body.NAME}`.'),
+    routes: z.array(webSocketRoute).max(300).default([]),
+    stages: z.array(webSocketStage).min(1).max(10)
+  })
+  .strict()
+
+export const gatewayApiSchema = z.discriminatedUnion('type', [httpApi, restApi, webSocketApi])
 
 export const gatewayConfigSchema = z
   .object({
@@ -180,7 +210,17 @@ export const gatewayConfigSchema = z
         if (stages.has(stage.name)) ctx.addIssue({ code: 'custom', path: ['apis', a, 'stages', s, 'name'], message: `stage "${stage.name}" is defined twice` })
         stages.add(stage.name)
       })
-      if (api.type === 'http') {
+      if (api.type === 'websocket') {
+        api.routes.forEach((route, r) => {
+          check(['apis', a, 'routes', r], route.integration, route.authorizer)
+          if (route.authorizer !== undefined && route.key !== '$connect')
+            ctx.addIssue({ code: 'custom', path: ['apis', a, 'routes', r, 'authorizer'], message: 'WebSocket APIs authorize on $connect only' })
+          if (route.authorizer !== undefined && authorizers.get(route.authorizer)?.type === 'jwt')
+            ctx.addIssue({ code: 'custom', path: ['apis', a, 'routes', r, 'authorizer'], message: 'WebSocket APIs have no JWT authorizers: use a request authorizer' })
+        })
+        if (!/^\$request\.body\.[^\s]+$/.test(api.routeSelectionExpression) && !/\$\{request\.body\.[^}\s]+\}/.test(api.routeSelectionExpression))
+          ctx.addIssue({ code: 'custom', path: ['apis', a, 'routeSelectionExpression'], message: 'write $request.body.NAME, or text with ${request.body.NAME} in it' })
+      } else if (api.type === 'http') {
         api.routes.forEach((route, r) => {
           check(['apis', a, 'routes', r], route.integration, route.authorizer)
           const type = route.authorizer === undefined ? undefined : authorizers.get(route.authorizer)?.type
@@ -236,4 +276,5 @@ export type GatewayConfig = z.output<typeof gatewayConfigSchema>
 export type GatewayApiConfig = GatewayConfig['apis'][number]
 export type HttpApiConfig = Extract<GatewayApiConfig, { type: 'http' }>
 export type RestApiConfig = Extract<GatewayApiConfig, { type: 'rest' }>
+export type WebSocketApiConfig = Extract<GatewayApiConfig, { type: 'websocket' }>
 export type RestMethodConfig = NonNullable<RestApiConfig['deployments'][number]['resources'][number]['methods'][keyof RestApiConfig['deployments'][number]['resources'][number]['methods']]>

@@ -45,7 +45,14 @@ const functionIntegration = z
     handler: handlerRef,
     payloadFormatVersion: z.enum(['1.0', '2.0']).default('2.0').describe('Lambda proxy event format: REST APIs always use 1.0; HTTP APIs 1.0 or 2.0.'),
     timeoutMs: timeoutMs.optional(),
-    memoryMb: z.number().int().min(16).max(10_240).default(128).describe('Heap limit of the worker that runs the handler.')
+    memoryMb: z.number().int().min(16).max(10_240).default(128).describe('Heap limit of the worker that runs the handler.'),
+    reservedConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(4)
+      .describe('Invocations at once (each in its own worker, with its own module state); more wait. 1 lets module-level state be shared.')
   })
   .strict()
 

@@ -1,6 +1,9 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { Clock } from '../../base/clock'
 import type { Random } from '../../base/random'
 import type { Logger } from '../../lab-host/logger'
+import type { MetricsScope } from '../../metrics/metrics-scope'
 import type { ThrottleDecision, ThrottleLayers, ThrottleLimits } from './core/token-bucket'
 import type { UsagePlans } from './core/usage-plans'
 import type { AuthorizerInvoker } from './api-authorizers'
@@ -19,15 +22,22 @@ export interface ApiDeps extends IntegrationDeps {
   readonly labDir: string
   /** Runs authorizer functions; undefined where functions cannot run. */
   readonly invokeAuthorizer: AuthorizerInvoker | undefined
+  readonly metrics: MetricsScope
+  /** Counts, logs and publishes an exchange that was not a plain HTTP request (WebSocket events). */
+  readonly record: (request: GatewayRequest, trace: RequestTrace, status: number, bytesOut: number, elapsedMs: number) => void
 }
 
 /** One running API: takes a request that was addressed to it and answers it. */
 export interface ApiRuntime {
   readonly id: string
-  readonly type: 'http' | 'rest'
+  readonly type: 'http' | 'rest' | 'websocket'
   /** Stage names, for the endpoints a user sees. */
   readonly stages: readonly string[]
   handle(request: GatewayRequest, trace: RequestTrace): Promise<GatewayReply>
+  /** WebSocket APIs: takes an HTTP upgrade. */
+  upgrade?(message: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Closes what the API holds open (WebSocket connections). */
+  dispose?(): void
 }
 
 /** The stage key the throttle and usage plans know a stage by: APIs share one account. */

@@ -26,8 +26,8 @@ export class GatewayFunctions implements FunctionIntegrations {
   ) {}
 
   /** `functions/pets.handler` → the runner for `functions/pets.{mjs,js,cjs}`, export `handler`. */
-  private runner(handler: string, memoryMb: number): FunctionRunner {
-    const key = `${handler}@${memoryMb}`
+  private runner(handler: string, memoryMb: number, maxConcurrency = 4): FunctionRunner {
+    const key = `${handler}@${memoryMb}/${maxConcurrency}`
     let runner = this.runners.get(key)
     if (runner) return runner
     const dot = handler.lastIndexOf('.')
@@ -35,7 +35,7 @@ export class GatewayFunctions implements FunctionIntegrations {
     const absolute = isAbsolute(base) ? base : resolve(this.labDir, base)
     const file = extensions.map((ext) => `${absolute}${ext}`).find((candidate) => existsSync(candidate))
     if (!file) throw new IntegrationError('configuration', `handler ${handler}: no ${base}.mjs, .js or .cjs next to the lab file (${this.labDir})`)
-    runner = new FunctionRunner({ file, exportName: handler.slice(dot + 1), name: handler, memoryMb })
+    runner = new FunctionRunner({ file, exportName: handler.slice(dot + 1), name: handler, memoryMb, maxConcurrency })
     this.runners.set(key, runner)
     return runner
   }
@@ -45,9 +45,9 @@ export class GatewayFunctions implements FunctionIntegrations {
   }
 
   async invoke(integration: Extract<IntegrationConfig, { type: 'function' }>, routed: RoutedRequest, timeoutMs: number): Promise<GatewayReply> {
-    const format = routed.apiType === 'rest' ? '1.0' : integration.payloadFormatVersion
+    const format = routed.apiType === 'http' ? integration.payloadFormatVersion : '1.0'
     const event = format === '1.0' ? proxyEventV1(routed) : proxyEventV2(routed)
-    const outcome = await this.runner(integration.handler, integration.memoryMb).invoke(event, { timeoutMs, requestId: routed.request.requestId })
+    const outcome = await this.runner(integration.handler, integration.memoryMb, integration.reservedConcurrency).invoke(event, { timeoutMs, requestId: routed.request.requestId })
     this.logOutput(integration.handler, routed.request.requestId, outcome)
     if (!outcome.ok) {
       if (outcome.kind === 'timeout') throw new IntegrationError('timeout', `function ${integration.handler}: ${outcome.message}`)
@@ -59,6 +59,14 @@ export class GatewayFunctions implements FunctionIntegrations {
       if (error instanceof MalformedResponseError) throw new IntegrationError('malformed', `function ${integration.handler}: malformed proxy response: ${error.message}`)
       throw error
     }
+  }
+
+  async invokeEvent(integration: Extract<IntegrationConfig, { type: 'function' }>, event: unknown, timeoutMs: number, requestId: string): Promise<unknown> {
+    const outcome = await this.runner(integration.handler, integration.memoryMb, integration.reservedConcurrency).invoke(event, { timeoutMs, requestId })
+    this.logOutput(integration.handler, requestId, outcome)
+    if (outcome.ok) return outcome.result
+    if (outcome.kind === 'timeout') throw new IntegrationError('timeout', `function ${integration.handler}: ${outcome.message}`)
+    throw new IntegrationError('malformed', `function ${integration.handler} failed: ${outcome.errorType ?? 'Error'}: ${outcome.message}`)
   }
 
   /** Runs a function authorizer (the authorizer modules decide what its answer means). */

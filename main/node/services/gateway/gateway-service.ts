@@ -17,6 +17,7 @@ import { BodyTooLargeError, headerOf, jsonReply, readRequestBody, toGatewayReque
 import { GatewayFunctions } from './function-integrations'
 import { HttpApi } from './http-api'
 import { RestApi } from './rest-api'
+import { WebSocketApi } from './websocket-api'
 import { RequestTrace } from './request-trace'
 
 const requestTopic = diagnosticsChannel.channel(trafficTopic('gateway'))
@@ -52,12 +53,17 @@ export class GatewayService extends BaseService<'gateway'> {
     this.apis = this.compile(this.spec.config)
     const server = createServer({ maxHeaderSize: maxHeaderBytes }, (request, response) => void this.handle(request, response))
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.refuseMalformed(error, socket))
+    server.on('upgrade', (message: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(message, socket, head))
     this.bound = await listen(server, this.spec.listen, this.id)
     this.server = server
     this.resources.add({ dispose: () => server.closeAllConnections() })
     this.resources.add({ dispose: () => this.agent.destroy() })
     this.resources.add({ dispose: () => void this.functions?.dispose() })
-    for (const api of this.apis.values()) this.ctx.log.info(`${api.type.toUpperCase()} API ${api.id} on ${this.apiUrl(api.id)} (stages: ${api.stages.join(', ')})`)
+    this.resources.add({ dispose: () => this.apis.forEach((api) => api.dispose?.()) })
+    for (const api of this.apis.values()) {
+      const url = this.apiUrl(api.id)
+      this.ctx.log.info(`${api.type === 'websocket' ? 'WebSocket' : api.type.toUpperCase()} API ${api.id} on ${api.type === 'websocket' ? url.replace(/^http/, 'ws') : url} (stages: ${api.stages.join(', ')})`)
+    }
   }
 
   protected async onStop(): Promise<void> {
@@ -69,9 +75,10 @@ export class GatewayService extends BaseService<'gateway'> {
     const { host, port } = this.spec.listen
     if (next.listen.host !== host || next.listen.port !== port) return Promise.resolve(false)
     // Buckets, quotas and warm functions start afresh, as after a redeployment.
-    const previous = this.functions
+    const previous = { functions: this.functions, apis: this.apis }
     this.apis = this.compile(next.config)
-    void previous?.dispose()
+    void previous.functions?.dispose()
+    previous.apis.forEach((api) => api.dispose?.())
     return Promise.resolve(true)
   }
 
@@ -102,6 +109,8 @@ export class GatewayService extends BaseService<'gateway'> {
       functions,
       invokeAuthorizer: functions.invokeAuthorizer,
       labDir: this.ctx.labDir,
+      metrics: this.ctx.metrics,
+      record: (request, trace, status, bytesOut, elapsedMs) => this.record(request, trace, status, bytesOut, elapsedMs),
       random: createRandom(),
       throttle: new ThrottleLayers({ account: config.account, stages, usagePlans }, this.ctx.clock),
       usagePlans: new UsagePlans(
@@ -112,7 +121,7 @@ export class GatewayService extends BaseService<'gateway'> {
         this.ctx.clock
       )
     }
-    return new Map(config.apis.map((api) => [api.id, api.type === 'http' ? new HttpApi(api, deps) : new RestApi(api, deps)]))
+    return new Map(config.apis.map((api) => [api.id, api.type === 'http' ? new HttpApi(api, deps) : api.type === 'rest' ? new RestApi(api, deps) : new WebSocketApi(api, deps)]))
   }
 
   /** The API a request is for: by host name, by `x-apigw-api-id`, or the first one. */
@@ -158,26 +167,31 @@ export class GatewayService extends BaseService<'gateway'> {
   }
 
   private finish(request: GatewayRequest, trace: RequestTrace, reply: GatewayReply, response: ServerResponse, started: number): void {
-    if (trace.apiType === 'http') reply.headers.push(['apigw-requestid', request.requestId])
-    else reply.headers.push(['x-amzn-RequestId', request.requestId], ['x-amz-apigw-id', request.requestId.slice(0, 16)])
+    if (trace.apiType === 'rest') reply.headers.push(['x-amzn-RequestId', request.requestId], ['x-amz-apigw-id', request.requestId.slice(0, 16)])
+    else reply.headers.push(['apigw-requestid', request.requestId])
     const bytesOut = response.destroyed ? 0 : writeReply(response, reply, request.method === 'HEAD')
-    const elapsed = performance.now() - started
+    this.record(request, trace, reply.status, bytesOut, performance.now() - started)
+  }
+
+  /** Metrics, access log and the request log entry for one exchange. */
+  private record(request: GatewayRequest, trace: RequestTrace, status: number, bytesOut: number, elapsed: number): void {
     const labels = { api: trace.apiId, stage: trace.stage, route: trace.routeKey }
     this.metrics.count.inc(labels)
-    if (reply.status >= 400 && reply.status < 500) this.metrics.clientErrors.inc(labels)
-    if (reply.status >= 500) this.metrics.serverErrors.inc(labels)
-    if (reply.status === 429) this.metrics.throttled.inc({ api: trace.apiId, stage: trace.stage, reason: trace.errorType ?? 'THROTTLED' })
+    if (status >= 400 && status < 500) this.metrics.clientErrors.inc(labels)
+    if (status >= 500) this.metrics.serverErrors.inc(labels)
+    if (status === 429) this.metrics.throttled.inc({ api: trace.apiId, stage: trace.stage, reason: trace.errorType ?? 'THROTTLED' })
     this.metrics.latency.observe(elapsed / 1000, { api: trace.apiId, stage: trace.stage })
     if (trace.integrationLatencyMs !== undefined) this.metrics.integrationLatency.observe(trace.integrationLatencyMs / 1000, { api: trace.apiId, stage: trace.stage })
-    const accessLog = this.spec.config.apis.find((api) => api.id === trace.apiId)?.stages.find((stage) => stage.name === trace.stage)?.accessLog
-    if (accessLog) this.ctx.log.info(renderAccessLog(accessLog.format ?? defaultAccessLogFormat, contextVariables(request, trace, { status: reply.status, responseLength: bytesOut, responseLatencyMs: elapsed })))
+    const stage = this.spec.config.apis.find((api) => api.id === trace.apiId)?.stages.find((candidate) => candidate.name === trace.stage)
+    const accessLog = stage && 'accessLog' in stage ? stage.accessLog : undefined
+    if (accessLog) this.ctx.log.info(renderAccessLog(accessLog.format ?? defaultAccessLogFormat, contextVariables(request, trace, { status, responseLength: bytesOut, responseLatencyMs: elapsed })))
     if (requestTopic.hasSubscribers) {
       const query = request.rawQuery ? `?${request.rawQuery}` : ''
       const signal: TrafficSignal = {
         serviceId: this.id,
         method: request.method,
-        path: `${request.rawPath}${query}`,
-        status: reply.status,
+        path: trace.apiType === 'websocket' && request.method !== 'GET' && !request.rawPath.includes('@connections') ? `${request.rawPath} ${trace.routeKey}` : `${request.rawPath}${query}`,
+        status,
         outcome: trace.outcome,
         explanation: `API ${trace.apiId}: ${trace.explanation()}`,
         durationMs: elapsed,
@@ -186,6 +200,15 @@ export class GatewayService extends BaseService<'gateway'> {
       }
       requestTopic.publish(signal)
     }
+  }
+
+  /** A WebSocket upgrade goes to the WebSocket API it names; anything else is refused. */
+  private upgrade(message: IncomingMessage, socket: Socket, head: Buffer): void {
+    const probe = toGatewayRequest(message, Buffer.alloc(0), '', this.ctx.clock.now())
+    const api = this.apiFor(probe)
+    if (typeof api !== 'string' && api.upgrade) return api.upgrade(message, socket, head)
+    const body = JSON.stringify({ message: typeof api === 'string' ? 'Not Found' : 'This API does not take WebSocket connections' })
+    socket.end(`HTTP/1.1 ${typeof api === 'string' ? '404 Not Found' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
   }
 
   /** A request line or headers over 10,240 bytes, or a request HTTP cannot parse. */

@@ -21,7 +21,7 @@ export class IntegrationError extends Error {
 export interface RoutedRequest {
   readonly request: GatewayRequest
   readonly apiId: string
-  readonly apiType: 'http' | 'rest'
+  readonly apiType: 'http' | 'rest' | 'websocket'
   /** Path after the stage prefix (REST and named HTTP stages), still percent-encoded. */
   readonly path: string
   readonly stage: string
@@ -36,6 +36,8 @@ export interface RoutedRequest {
 /** Runs a Lambda-style handler and gives back the proxy response (implemented by the function runner). */
 export interface FunctionIntegrations {
   invoke(integration: Extract<IntegrationConfig, { type: 'function' }>, routed: RoutedRequest, timeoutMs: number): Promise<GatewayReply>
+  /** Runs a handler with an event of the caller's making (WebSocket events); throws an IntegrationError. */
+  invokeEvent(integration: Extract<IntegrationConfig, { type: 'function' }>, event: unknown, timeoutMs: number, requestId: string): Promise<unknown>
 }
 
 export interface IntegrationDeps {

@@ -19,7 +19,7 @@ export class RequestTrace {
     readonly requestId: string,
     readonly method: string,
     readonly apiId: string,
-    readonly apiType: 'http' | 'rest'
+    readonly apiType: 'http' | 'rest' | 'websocket'
   ) {}
 
   note(step: string): void {

@@ -20,7 +20,7 @@ export interface StageRow {
 
 export interface ApiSummary {
   id: string
-  type: 'http' | 'rest'
+  type: 'http' | 'rest' | 'websocket'
   name: string
   url: string
   stages: StageRow[]
@@ -62,6 +62,29 @@ export function summariseGateway(config: GatewayConfig | undefined, port: number
           const [method = 'GET', path = '/'] = route.key === '$default' ? ['GET', '/'] : route.key.split(' ')
           return { key: route.key, method: method === 'ANY' ? 'GET' : method, tryPath: examplePath(path), integration: route.integration, auth: authOf(route.authorizer), extras: route.scopes.length ? [`scopes: ${route.scopes.join(' ')}`] : [] }
         })
+      }
+    }
+    if (api.type === 'websocket') {
+      return {
+        id: api.id,
+        type: 'websocket',
+        name: api.name ?? api.id,
+        url: port === undefined ? '' : `ws://${api.id}.execute-api.localhost:${port}/`,
+        authorizers,
+        stages: api.stages.map((stage) => ({
+          name: stage.name,
+          prefix: `/${stage.name}`,
+          notes: [`idle ${stage.idleTimeoutSeconds} s, max ${stage.maxConnectionSeconds} s`, ...(stage.throttle ? [`messages ${limits(stage.throttle)}`] : [])]
+        })),
+        // Routes are chosen by message bodies, not paths: nothing to try with an HTTP request.
+        routes: api.routes.map((route) => ({
+          key: route.key,
+          method: '',
+          tryPath: '',
+          integration: route.integration,
+          auth: authOf(route.authorizer),
+          extras: [route.key.startsWith('$') ? '' : `${api.routeSelectionExpression} = ${route.key}`, route.twoWay ? 'two-way' : ''].filter(Boolean)
+        }))
       }
     }
     const first = api.stages[0]!
