@@ -91,7 +91,7 @@ describe('gateway: WebSocket APIs', () => {
     const { connectionId } = JSON.parse(await client.next()) as { connectionId: string }
     expect(connectionId).toMatch(/^[A-Za-z0-9_-]{15}=$/)
     const url = `http://${host}/live/@connections/${encodeURIComponent(connectionId)}`
-    const info = await (await fetch(url)).json()
+    const info = (await (await fetch(url)).json()) as { ConnectedAt: string }
     expect(info).toMatchObject({ Identity: { SourceIp: '127.0.0.1' } })
     expect(new Date(info.ConnectedAt).getTime()).toBeGreaterThan(0)
     expect((await fetch(url, { method: 'POST', body: 'pushed' })).status).toBe(200)
