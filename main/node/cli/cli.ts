@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import packageJson from '../../../package.json'
 import { exitCodes, type CliIo } from './cli-io'
+import { openApiExport, openApiImport } from './openapi-command'
 import { schemaCommand } from './schema-command'
 import { upCommand } from './up-command'
 import { validateCommand } from './validate-command'
@@ -14,6 +15,14 @@ Commands:
       --host ADDRESS      Bridge address (default 127.0.0.1)
       --port PORT         Bridge port (default 0: any free port)
       --quiet             Do not print the lab's log on stderr
+  openapi export LAB      Print one gateway API of a lab as OpenAPI 3 (API Gateway extensions)
+      --service ID        The gateway service (default: the first)
+      --api ID            The API (default: the service's first)
+      --deployment ID     REST: the deployment to export (default: the first stage's)
+      --out FILE          Write FILE (.json or .yaml) instead of printing YAML
+  openapi import FILE     Print an OpenAPI 3 document as a lab API (paste it under config.apis)
+      --id ID             The API id (required)
+      --type http|rest    The kind of API to make (default http)
   schema                  Print the JSON Schema of lab files
   help                    Show this help
   version                 Print the version
@@ -47,6 +56,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           return usageError(io, `--port must be a number from 0 to 65535, got "${values.port}"`)
         return await upCommand(positionals[0]!, { ui: values.ui, host: values.host, port, quiet: values.quiet }, io)
+      }
+      case 'openapi': {
+        const [action, ...args] = rest
+        const { positionals, values } = parseArgs({
+          args,
+          allowPositionals: true,
+          options: { service: { type: 'string' }, api: { type: 'string' }, deployment: { type: 'string' }, out: { type: 'string' }, id: { type: 'string' }, type: { type: 'string', default: 'http' } }
+        })
+        if (positionals.length !== 1) return usageError(io, `openapi ${action ?? ''} needs exactly one FILE`)
+        if (action === 'export') return await openApiExport(positionals[0]!, values, io)
+        if (action !== 'import') return usageError(io, 'openapi takes export or import')
+        if (!values.id) return usageError(io, 'openapi import needs --id ID')
+        if (values.type !== 'http' && values.type !== 'rest') return usageError(io, `--type must be http or rest, got "${values.type}"`)
+        return await openApiImport(positionals[0]!, { id: values.id, type: values.type }, io)
       }
       case 'schema':
         return schemaCommand(io)
