@@ -81,6 +81,10 @@ const restMethod = z
       .default({})
       .describe('`method.request.querystring.page: true` means required.'),
     requestModels: z.record(z.string(), z.string()).default({}).describe('Content type → model name.'),
+    cacheKeyParameters: z
+      .array(z.string().regex(/^method\.request\.(header|querystring|path)\.[^\s]+$/))
+      .optional()
+      .describe('What the stage cache keys this method by, besides method and resource (default: its path parameters).'),
     validator: z.enum(['none', 'body', 'params', 'all']).default('none').describe('Which parts of the request are validated.')
   })
   .strict()
@@ -99,6 +103,18 @@ const restStage = z
     variables,
     throttle: limits.optional().describe('Default method throttling of the stage.'),
     methodThrottle: z.record(z.string(), limits).default({}).describe('Per `/resource/path/METHOD`, replacing the stage default.'),
+    cache: z
+      .object({
+        sizeGb: z.enum(['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237']).default('0.5').describe('Cache cluster size, as AWS offers them (the lab keeps at most 64 MB).'),
+        ttlSeconds: z.number().int().min(0).max(3600).default(300),
+        methods: z
+          .record(z.string(), z.object({ enabled: z.boolean().default(true), ttlSeconds: z.number().int().min(0).max(3600).optional() }).strict())
+          .default({})
+          .describe('Per `/resource/path/METHOD` (only GET is cached unless named here).')
+      })
+      .strict()
+      .optional()
+      .describe('The stage cache: answers kept per method, resource and cache key parameters.'),
     canary: z
       .object({
         percent: z.number().min(0).max(100),

@@ -450,3 +450,22 @@ describe('gateway: function integrations and authorizers', () => {
     expect(traffic.at(-1)!.explanation).toContain('authorizer result from cache')
   })
 })
+
+describe('gateway: REST stage cache', () => {
+  it('serves GETs from the stage cache per path parameter until the TTL, and max-age=0 refreshes', async () => {
+    const api = restApi({ stages: [{ name: 'prod', deployment: 'd1', cache: { ttlSeconds: 60 } }] })
+    const { send, clock, metrics } = await start({ apis: [api] })
+    await send('GET', '/prod/items/1')
+    await send('GET', '/prod/items/1')
+    await send('GET', '/prod/items/2')
+    expect(seen.map((s) => s.url)).toEqual(['/items/1', '/items/2'])
+    expect(traffic.at(-2)!.explanation).toContain('stage cache hit')
+    clock.advance(61_000)
+    await send('GET', '/prod/items/1')
+    await send('GET', '/prod/items/1', { headers: { 'cache-control': 'max-age=0' } })
+    expect(seen).toHaveLength(4)
+    const series = metrics.snapshot(0).series
+    expect(series.find((s) => s.name === 'lab_gateway_cache_hit_count_total')?.value).toBe(1)
+    expect(series.find((s) => s.name === 'lab_gateway_cache_miss_count_total')?.value).toBe(4)
+  })
+})

@@ -9,6 +9,7 @@ import { headerOf, type GatewayReply, type GatewayRequest } from './gateway-exch
 import { callIntegration, IntegrationError, type RoutedRequest } from './integrations'
 import type { RequestTrace } from './request-trace'
 import { RestValidator } from './rest-validation'
+import { StageCache } from './rest-stage-cache'
 
 /** AWS's default REST integration timeout. */
 const defaultTimeoutMs = 29_000
@@ -46,6 +47,8 @@ export class RestApi implements ApiRuntime {
   private readonly allowed: Cidr[] | undefined
   private readonly authorizers: ApiAuthorizers
   private readonly validator: RestValidator
+  private readonly caches = new Map<string, StageCache>()
+  private readonly cacheCounters
 
   constructor(
     private readonly config: RestApiConfig,
@@ -68,6 +71,10 @@ export class RestApi implements ApiRuntime {
       throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}, allowedSourceIps: ${LabError.from(error).message}`)
     }
     this.validator = new RestValidator(config.models, config.id)
+    this.cacheCounters = {
+      hits: deps.metrics.counter('lab_gateway_cache_hit_count_total', 'CacheHitCount: REST answers served from the stage cache, by API and stage.'),
+      misses: deps.metrics.counter('lab_gateway_cache_miss_count_total', 'CacheMissCount: REST requests the stage cache could not answer, by API and stage.')
+    }
     this.authorizers = new ApiAuthorizers(config.authorizers, 'rest', { clock: deps.clock, labDir: deps.labDir, invoke: deps.invokeAuthorizer })
   }
 
@@ -143,6 +150,23 @@ export class RestApi implements ApiRuntime {
     if (!validation.ok) return this.error(validation.type, trace, 'invalid-request', validation.reason, validation.message)
     if (validation.reason) trace.note(validation.reason)
 
+    // The stage cache answers before the integration (canary requests bypass it).
+    const cacheTtl = canary ? undefined : this.cacheTtl(stage, match.resourcePath, match.httpMethod, request.method)
+    let cacheKey: string | undefined
+    if (cacheTtl !== undefined) {
+      const cache = this.stageCache(stage)
+      cacheKey = StageCache.key(request.method, match.resourcePath, method.cacheKeyParameters ?? Object.keys(match.pathParameters).map((name) => `method.request.path.${name}`), request, match.pathParameters)
+      const hit = cache.get(cacheKey, request)
+      const labels = { api: this.id, stage: stage.name }
+      if (hit) {
+        this.cacheCounters.hits.inc(labels)
+        trace.outcome = 'cache-hit'
+        trace.note(`stage cache hit (${hit.ttlLeft} s of ${cacheTtl} s left)`)
+        return hit.reply
+      }
+      this.cacheCounters.misses.inc(labels)
+    }
+
     const integration = this.config.integrations.find((candidate) => candidate.id === method.integration)!
     const routed: RoutedRequest = {
       request,
@@ -164,6 +188,7 @@ export class RestApi implements ApiRuntime {
       trace.integrationLatencyMs = performance.now() - started
       trace.integrationStatus = reply.status
       trace.note(`integration ${integration.id} (${integration.type}) answered ${reply.status} in ${trace.integrationLatencyMs.toFixed(1)} ms`)
+      if (cacheKey !== undefined) trace.note(`stage cache miss: ${this.stageCache(stage).set(cacheKey, reply, cacheTtl!)}`)
       return reply
     } catch (error) {
       trace.integrationLatencyMs = performance.now() - started
@@ -174,6 +199,25 @@ export class RestApi implements ApiRuntime {
       if (failure.kind === 'configuration') return this.error('API_CONFIGURATION_ERROR', trace, 'integration-error', step)
       return this.error('INTEGRATION_FAILURE', trace, 'integration-error', step)
     }
+  }
+
+  /** The TTL a method's answers are cached for on this stage, or undefined when they are not. */
+  private cacheTtl(stage: RestApiConfig['stages'][number], resourcePath: string, httpMethod: string, method: string): number | undefined {
+    if (!stage.cache) return undefined
+    const override = stage.cache.methods[`${resourcePath}/${httpMethod}`]
+    if (override ? !override.enabled : method !== 'GET') return undefined
+    const ttl = override?.ttlSeconds ?? stage.cache.ttlSeconds
+    return ttl > 0 ? ttl : undefined
+  }
+
+  private stageCache(stage: RestApiConfig['stages'][number]): StageCache {
+    let cache = this.caches.get(stage.name)
+    if (!cache) {
+      // The lab keeps at most 64 MB whatever size the stage names.
+      cache = new StageCache(Math.min(Number(stage.cache!.sizeGb) * 1e9, 64 * 1024 * 1024), this.deps.clock)
+      this.caches.set(stage.name, cache)
+    }
+    return cache
   }
 
   /** A gateway response, with the lab's overrides, recorded on the trace. */
