@@ -33,4 +33,8 @@ test('a route tried from the API panel answers, a protected one says 401, and th
   await expect(page.getByTestId('traffic-row').filter({ hasText: '401' }).first()).toContainText('JWT authorizer lab-issuer')
   await expect(page.getByTestId('traffic-row').filter({ hasText: '200' }).first()).toContainText('route GET /pets')
   await shoot(page, 'gateway-traffic')
+
+  await openView(page, 'Metrics')
+  await expect(page.getByText('lab_gateway_latency_seconds').first()).toBeVisible()
+  await shoot(page, 'gateway-metrics')
 })

@@ -40,7 +40,7 @@ export class GatewayService extends BaseService<'gateway'> {
   constructor(spec: ServiceSpecOf<'gateway'>, ctx: ServiceContext) {
     super(spec, ctx)
     this.metrics = {
-      count: ctx.metrics.counter('lab_gateway_count_total', 'Count: requests, by API, stage and route.'),
+      count: ctx.metrics.counter('lab_gateway_requests_total', 'Count: requests, by API, stage and route.'),
       clientErrors: ctx.metrics.counter('lab_gateway_4xx_error_total', '4XXError: requests answered 4xx, by API, stage and route.'),
       serverErrors: ctx.metrics.counter('lab_gateway_5xx_error_total', '5XXError: requests answered 5xx, by API, stage and route.'),
       throttled: ctx.metrics.counter('lab_gateway_throttled_total', 'Requests refused with 429, by API, stage and reason.'),

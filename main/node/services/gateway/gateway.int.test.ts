@@ -157,7 +157,7 @@ describe('gateway: HTTP APIs', () => {
     await send('GET', '/nothing')
     const series = metrics.snapshot(0).series
     const value = (name: string) => series.filter((s) => s.name === name).reduce((sum, s) => sum + (s.value ?? 0), 0)
-    expect(value('lab_gateway_count_total')).toBe(2)
+    expect(value('lab_gateway_requests_total')).toBe(2)
     expect(value('lab_gateway_4xx_error_total')).toBe(1)
   })
 })
