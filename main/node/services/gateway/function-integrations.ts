@@ -4,7 +4,7 @@ import type { IntegrationConfig } from '../../../common/services/gateway/gateway
 import type { Logger } from '../../lab-host/logger'
 import type { AuthorizerInvoker } from './api-authorizers'
 import type { GatewayReply } from './gateway-exchange'
-import { FunctionRunner, type InvokeOutcome } from './functions/function-runner'
+import { FunctionRunner, type InvokeResult } from './functions/function-runner'
 import { proxyEventV1, proxyEventV2 } from './functions/proxy-event'
 import { MalformedResponseError, replyFromV1, replyFromV2 } from './functions/proxy-response'
 import { IntegrationError, type FunctionIntegrations, type RoutedRequest } from './integrations'
@@ -35,12 +35,12 @@ export class GatewayFunctions implements FunctionIntegrations {
     const absolute = isAbsolute(base) ? base : resolve(this.labDir, base)
     const file = extensions.map((ext) => `${absolute}${ext}`).find((candidate) => existsSync(candidate))
     if (!file) throw new IntegrationError('configuration', `handler ${handler}: no ${base}.mjs, .js or .cjs next to the lab file (${this.labDir})`)
-    runner = new FunctionRunner({ file, exportName: handler.slice(dot + 1), name: handler, memoryMb, maxConcurrency })
+    runner = new FunctionRunner({ file, exportName: handler.slice(dot + 1), name: handler, memoryMb, maxConcurrency, onStray: (line) => this.log.warn(`[${handler}] ${line}`) })
     this.runners.set(key, runner)
     return runner
   }
 
-  private logOutput(handler: string, requestId: string, outcome: InvokeOutcome): void {
+  private logOutput(handler: string, requestId: string, outcome: InvokeResult): void {
     for (const line of outcome.logs) this.log.info(`[${handler}] ${line}`, { requestId })
   }
 
@@ -72,7 +72,7 @@ export class GatewayFunctions implements FunctionIntegrations {
   /** Runs a function authorizer (the authorizer modules decide what its answer means). */
   readonly invokeAuthorizer: AuthorizerInvoker = async (handler, event) => {
     const requestId = (event as { requestContext?: { requestId?: string } }).requestContext?.requestId ?? ''
-    let outcome: InvokeOutcome
+    let outcome: InvokeResult
     try {
       outcome = await this.runner(handler, 128).invoke(event, { timeoutMs: authorizerTimeoutMs, requestId })
     } catch (error) {
