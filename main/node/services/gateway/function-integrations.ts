@@ -5,9 +5,35 @@ import type { Logger } from '../../lab-host/logger'
 import type { AuthorizerInvoker } from './api-authorizers'
 import type { GatewayReply } from './gateway-exchange'
 import { FunctionRunner, type InvokeResult } from './functions/function-runner'
-import { proxyEventV1, proxyEventV2 } from './functions/proxy-event'
+import { proxyEventV1, proxyEventV2, type ProxyRequest } from './functions/proxy-event'
 import { MalformedResponseError, replyFromV1, replyFromV2 } from './functions/proxy-response'
 import { IntegrationError, type FunctionIntegrations, type RoutedRequest } from './integrations'
+
+/** What the proxy events need from a routed request. */
+export function proxyRequestOf(routed: RoutedRequest): ProxyRequest {
+  const { request } = routed
+  return {
+    // WebSocket routes send their own events through invokeEvent; only REST and HTTP APIs come here.
+    apiType: routed.apiType === 'http' ? 'http' : 'rest',
+    method: request.method,
+    rawPath: request.rawPath,
+    path: routed.path,
+    rawQuery: request.rawQuery,
+    headers: request.headers,
+    body: request.body,
+    sourceIp: request.sourceIp,
+    protocol: request.protocol,
+    stage: routed.stage,
+    routeKey: routed.routeKey,
+    resourcePath: routed.resourcePath,
+    pathParameters: routed.pathParameters,
+    stageVariables: routed.stageVariables,
+    requestId: request.requestId,
+    apiId: routed.apiId,
+    authorizer: routed.authorizer,
+    timeEpoch: request.receivedAt
+  }
+}
 
 /** AWS's authorizer response timeout. */
 const authorizerTimeoutMs = 10_000
@@ -46,7 +72,8 @@ export class GatewayFunctions implements FunctionIntegrations {
 
   async invoke(integration: Extract<IntegrationConfig, { type: 'function' }>, routed: RoutedRequest, timeoutMs: number): Promise<GatewayReply> {
     const format = routed.apiType === 'http' ? integration.payloadFormatVersion : '1.0'
-    const event = format === '1.0' ? proxyEventV1(routed) : proxyEventV2(routed)
+    const request = proxyRequestOf(routed)
+    const event = format === '1.0' ? proxyEventV1(request) : proxyEventV2(request)
     const outcome = await this.runner(integration.handler, integration.memoryMb, integration.reservedConcurrency).invoke(event, { timeoutMs, requestId: routed.request.requestId })
     this.logOutput(integration.handler, routed.request.requestId, outcome)
     if (!outcome.ok) {
