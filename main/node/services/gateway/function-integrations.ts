@@ -6,7 +6,7 @@ import type { AuthorizerInvoker } from './api-authorizers'
 import type { GatewayReply } from './gateway-exchange'
 import { FunctionRunner, type InvokeResult } from './functions/function-runner'
 import { proxyEventV1, proxyEventV2, type ProxyRequest } from './functions/proxy-event'
-import { MalformedResponseError, replyFromV1, replyFromV2 } from './functions/proxy-response'
+import { MalformedResponseError, replyFrom } from './functions/proxy-response'
 import { IntegrationError, type FunctionIntegrations, type RoutedRequest } from './integrations'
 
 /** What the proxy events need from a routed request. */
@@ -81,7 +81,7 @@ export class GatewayFunctions implements FunctionIntegrations {
       throw new IntegrationError('malformed', `function ${integration.handler} failed: ${outcome.errorType ?? 'Error'}: ${outcome.message}`)
     }
     try {
-      return format === '1.0' ? replyFromV1(outcome.result) : replyFromV2(outcome.result)
+      return replyFrom(format, outcome.result)
     } catch (error) {
       if (error instanceof MalformedResponseError) throw new IntegrationError('malformed', `function ${integration.handler}: malformed proxy response: ${error.message}`)
       throw error
