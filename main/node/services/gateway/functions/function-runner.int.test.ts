@@ -91,6 +91,7 @@ describe('FunctionRunner: failures stay in their worker', () => {
     const after = resultOf(await call(r, { mode: 'ok' }))
     expect(after['served']).toBe(1)
     expect(after['remaining']).toBeGreaterThan(0)
+    expect(Number.isInteger(after['remaining'])).toBe(true)
   })
 
   it('keeps the lines logged before a timeout', async () => {

@@ -186,7 +186,7 @@ export class FunctionRunner {
       memoryLimitInMB: String(this.memoryMb),
       logGroupName: `/aws/lambda/${this.spec.name}`,
       logStreamName: 'netloom',
-      deadline: Date.now() - (performance.now() - invocation.startedAt) + invocation.options.timeoutMs
+      deadline: Math.round(Date.now() - (performance.now() - invocation.startedAt) + invocation.options.timeoutMs)
     }
     try {
       slot.worker.postMessage({ id: invocation.id, event: invocation.event, context })
