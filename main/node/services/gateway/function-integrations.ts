@@ -4,10 +4,36 @@ import type { IntegrationConfig } from '../../../common/services/gateway/gateway
 import type { Logger } from '../../lab-host/logger'
 import type { AuthorizerInvoker } from './api-authorizers'
 import type { GatewayReply } from './gateway-exchange'
-import { FunctionRunner, type InvokeOutcome } from './functions/function-runner'
-import { proxyEventV1, proxyEventV2 } from './functions/proxy-event'
-import { MalformedResponseError, replyFromV1, replyFromV2 } from './functions/proxy-response'
+import { FunctionRunner, type InvokeResult } from './functions/function-runner'
+import { proxyEventV1, proxyEventV2, type ProxyRequest } from './functions/proxy-event'
+import { MalformedResponseError, replyFrom } from './functions/proxy-response'
 import { IntegrationError, type FunctionIntegrations, type RoutedRequest } from './integrations'
+
+/** What the proxy events need from a routed request. */
+export function proxyRequestOf(routed: RoutedRequest): ProxyRequest {
+  const { request } = routed
+  return {
+    // WebSocket routes send their own events through invokeEvent; only REST and HTTP APIs come here.
+    apiType: routed.apiType === 'http' ? 'http' : 'rest',
+    method: request.method,
+    rawPath: request.rawPath,
+    path: routed.path,
+    rawQuery: request.rawQuery,
+    headers: request.headers,
+    body: request.body,
+    sourceIp: request.sourceIp,
+    protocol: request.protocol,
+    stage: routed.stage,
+    routeKey: routed.routeKey,
+    resourcePath: routed.resourcePath,
+    pathParameters: routed.pathParameters,
+    stageVariables: routed.stageVariables,
+    requestId: request.requestId,
+    apiId: routed.apiId,
+    authorizer: routed.authorizer,
+    timeEpoch: request.receivedAt
+  }
+}
 
 /** AWS's authorizer response timeout. */
 const authorizerTimeoutMs = 10_000
@@ -35,18 +61,19 @@ export class GatewayFunctions implements FunctionIntegrations {
     const absolute = isAbsolute(base) ? base : resolve(this.labDir, base)
     const file = extensions.map((ext) => `${absolute}${ext}`).find((candidate) => existsSync(candidate))
     if (!file) throw new IntegrationError('configuration', `handler ${handler}: no ${base}.mjs, .js or .cjs next to the lab file (${this.labDir})`)
-    runner = new FunctionRunner({ file, exportName: handler.slice(dot + 1), name: handler, memoryMb, maxConcurrency })
+    runner = new FunctionRunner({ file, exportName: handler.slice(dot + 1), name: handler, memoryMb, maxConcurrency, onStray: (line) => this.log.warn(`[${handler}] ${line}`) })
     this.runners.set(key, runner)
     return runner
   }
 
-  private logOutput(handler: string, requestId: string, outcome: InvokeOutcome): void {
+  private logOutput(handler: string, requestId: string, outcome: InvokeResult): void {
     for (const line of outcome.logs) this.log.info(`[${handler}] ${line}`, { requestId })
   }
 
   async invoke(integration: Extract<IntegrationConfig, { type: 'function' }>, routed: RoutedRequest, timeoutMs: number): Promise<GatewayReply> {
     const format = routed.apiType === 'http' ? integration.payloadFormatVersion : '1.0'
-    const event = format === '1.0' ? proxyEventV1(routed) : proxyEventV2(routed)
+    const request = proxyRequestOf(routed)
+    const event = format === '1.0' ? proxyEventV1(request) : proxyEventV2(request)
     const outcome = await this.runner(integration.handler, integration.memoryMb, integration.reservedConcurrency).invoke(event, { timeoutMs, requestId: routed.request.requestId })
     this.logOutput(integration.handler, routed.request.requestId, outcome)
     if (!outcome.ok) {
@@ -54,7 +81,7 @@ export class GatewayFunctions implements FunctionIntegrations {
       throw new IntegrationError('malformed', `function ${integration.handler} failed: ${outcome.errorType ?? 'Error'}: ${outcome.message}`)
     }
     try {
-      return format === '1.0' ? replyFromV1(outcome.result) : replyFromV2(outcome.result)
+      return replyFrom(format, outcome.result)
     } catch (error) {
       if (error instanceof MalformedResponseError) throw new IntegrationError('malformed', `function ${integration.handler}: malformed proxy response: ${error.message}`)
       throw error
@@ -72,7 +99,7 @@ export class GatewayFunctions implements FunctionIntegrations {
   /** Runs a function authorizer (the authorizer modules decide what its answer means). */
   readonly invokeAuthorizer: AuthorizerInvoker = async (handler, event) => {
     const requestId = (event as { requestContext?: { requestId?: string } }).requestContext?.requestId ?? ''
-    let outcome: InvokeOutcome
+    let outcome: InvokeResult
     try {
       outcome = await this.runner(handler, 128).invoke(event, { timeoutMs: authorizerTimeoutMs, requestId })
     } catch (error) {
