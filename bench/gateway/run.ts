@@ -8,7 +8,7 @@
  * nginx runs one worker process and Netloom one event loop; where `taskset` exists both are pinned to
  * CPU 1, and wrk and the upstream to CPU 0. Both proxies keep connections to the upstream alive.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { stringify } from 'yaml'
 import { freePort, median, need, pinned, stop } from '../support'
+import { waitForHttp, wrk, type WrkResult } from '../wrk'
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' } } })
@@ -31,47 +32,6 @@ const body = JSON.stringify({ id: 7, name: 'Rex', kind: 'dog' })
 http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body) })
   .listen(Number(process.argv[1]), '127.0.0.1')
 `
-
-interface Result {
-  rps: number
-  p50Ms: number
-  p99Ms: number
-  errors: number
-}
-
-function toMs(text: string | undefined): number {
-  const match = /([\d.]+)(us|ms|s)/.exec(text ?? '')
-  if (!match) return NaN
-  const value = Number(match[1])
-  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value
-}
-
-function wrk(url: string, headers: Record<string, string>): Result {
-  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`])
-  const [command, args] = pinned(0, 'wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, url])
-  const out = spawnSync(command, args, { encoding: 'utf8' }).stdout
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0)
-  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
-    p50Ms: toMs(/\s50%\s+(\S+)/.exec(out)?.[1]),
-    p99Ms: toMs(/\s99%\s+(\S+)/.exec(out)?.[1]),
-    errors: non2xx + (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0)
-  }
-}
-
-async function waitForHttp(url: string, headers: Record<string, string>, label: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const response = await fetch(url, { headers })
-      if (response.ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`${label} did not answer 200 at ${url}`)
-}
 
 async function main(): Promise<void> {
   const nginx = need('nginx')
@@ -132,14 +92,14 @@ async function main(): Promise<void> {
     await waitForHttp(nginxUrl, headers, 'nginx')
     await waitForHttp(netloomUrl, headers, 'Netloom')
 
-    const results: Record<'nginx' | 'netloom', Result[]> = { nginx: [], netloom: [] }
+    const results: Record<'nginx' | 'netloom', WrkResult[]> = { nginx: [], netloom: [] }
     for (let run = 1; run <= runs; run++) {
       // Interleaved, so that a noisy moment on a shared machine hits both.
-      results.nginx.push(wrk(nginxUrl, headers))
-      results.netloom.push(wrk(netloomUrl, headers))
+      results.nginx.push(wrk(nginxUrl, headers, { seconds, connections }))
+      results.netloom.push(wrk(netloomUrl, headers, { seconds, connections }))
       console.log(`run ${run}: nginx ${results.nginx.at(-1)!.rps.toFixed(0)} req/s, Netloom ${results.netloom.at(-1)!.rps.toFixed(0)} req/s`)
     }
-    const row = (name: string, rs: Result[]) =>
+    const row = (name: string, rs: WrkResult[]) =>
       `${name.padEnd(8)} ${median(rs.map((r) => r.rps)).toFixed(0).padStart(8)} req/s   p50 ${median(rs.map((r) => r.p50Ms)).toFixed(2).padStart(6)} ms   p99 ${median(rs.map((r) => r.p99Ms)).toFixed(2).padStart(6)} ms   ${rs.reduce((s, r) => s + r.errors, 0)} errors`
     console.log(`\n${seconds} s × ${runs} runs each, wrk 1 thread, ${connections} connections, GET with a JWT and an Origin (medians)`)
     console.log(row('nginx', results.nginx))

@@ -6,10 +6,10 @@ import type { WebSocketApiConfig } from '../../../common/services/gateway/gatewa
 import { LabError } from '../../../common/errors/lab-error'
 import { ApiAuthorizers, authorizerRequest } from './api-authorizers'
 import { describeThrottle, stageKey, type ApiDeps, type ApiRuntime } from './api-runtime'
-import { formatRequestTime } from './auth/lambda-events'
 import { headerOf, jsonReply, toGatewayRequest, type GatewayReply, type GatewayRequest } from './gateway-exchange'
 import { callIntegration, IntegrationError, type RoutedRequest } from './integrations'
 import { RequestTrace } from './request-trace'
+import { webSocketEvent } from './functions/proxy-event'
 import { FrameGuard } from './websocket/frame-guard'
 import { selectRouteKey } from './websocket/route-selection'
 
@@ -254,7 +254,24 @@ export class WebSocketApi implements ApiRuntime {
     try {
       let answer: RouteAnswer
       if (integration.type === 'function') {
-        const event = webSocketEvent(this.id, route.key, eventType, connection, request, body, disconnect)
+        const event = webSocketEvent({
+          eventType,
+          routeKey: route.key,
+          connectionId: connection.id,
+          connectedAt: connection.connectedAt,
+          ...(eventType === 'MESSAGE' ? { messageId: randomBytes(12).toString('base64'), body } : {}),
+          ...(eventType === 'CONNECT' ? { headers: request.headers, rawQuery: request.rawQuery } : {}),
+          sourceIp: connection.sourceIp,
+          userAgent: connection.userAgent,
+          stage: connection.stage.name,
+          stageVariables: connection.stage.variables,
+          apiId: this.id,
+          domainName: connection.domainName,
+          requestId: request.requestId,
+          authorizer: connection.authorizer,
+          ...(disconnect ? { disconnectStatusCode: disconnect.code, disconnectReason: disconnect.reason } : {}),
+          timeEpoch: request.receivedAt
+        })
         const result = await this.deps.functions!.invokeEvent(integration, event, integration.timeoutMs ?? integrationTimeoutMs, request.requestId)
         answer = answerOf(result)
       } else {
@@ -346,43 +363,4 @@ function answerOf(result: unknown): RouteAnswer {
   }
   if (result === undefined || result === null) return { status: 200, body: undefined, headers: [] }
   return { status: 200, body: typeof result === 'string' ? result : JSON.stringify(result), headers: [] }
-}
-
-/** The event a WebSocket route's function receives (DG websocket-api-develop-integrations-lambda). */
-function webSocketEvent(apiId: string, routeKey: string, eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT', connection: Connection, request: GatewayRequest, body: string | undefined, disconnect?: { code: number; reason: string }): Record<string, unknown> {
-  const requestContext: Record<string, unknown> = {
-    routeKey,
-    eventType,
-    extendedRequestId: request.requestId,
-    requestTime: formatRequestTime(request.receivedAt),
-    messageDirection: 'IN',
-    stage: connection.stage.name,
-    connectedAt: connection.connectedAt,
-    requestTimeEpoch: request.receivedAt,
-    identity: { sourceIp: connection.sourceIp, userAgent: connection.userAgent },
-    requestId: request.requestId,
-    domainName: connection.domainName,
-    connectionId: connection.id,
-    apiId
-  }
-  if (eventType === 'MESSAGE') requestContext['messageId'] = randomBytes(12).toString('base64')
-  if (connection.authorizer) requestContext['authorizer'] = connection.authorizer
-  if (disconnect) {
-    requestContext['disconnectStatusCode'] = disconnect.code
-    requestContext['disconnectReason'] = disconnect.reason
-  }
-  const event: Record<string, unknown> = { requestContext, isBase64Encoded: false }
-  if (eventType === 'CONNECT') {
-    const headers: Record<string, string> = {}
-    const multiValueHeaders: Record<string, string[]> = {}
-    for (const [name, value] of request.headers) {
-      headers[name] = value
-      ;(multiValueHeaders[name] ??= []).push(value)
-    }
-    const query = Object.fromEntries(new URLSearchParams(request.rawQuery))
-    Object.assign(event, { headers, multiValueHeaders, queryStringParameters: Object.keys(query).length ? query : undefined })
-  }
-  if (body !== undefined) event['body'] = body
-  if (Object.keys(connection.stage.variables).length) event['stageVariables'] = connection.stage.variables
-  return event
 }
