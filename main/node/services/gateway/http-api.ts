@@ -6,7 +6,7 @@ import { compileHttpRoutes, HTTP_API_NOT_FOUND_BODY, matchHttpRoute, type Compil
 import { splitStage } from './core/rest-api-resources'
 import { THROTTLED_BODY } from './core/token-bucket'
 import { jsonReply, type GatewayReply, type GatewayRequest } from './gateway-exchange'
-import { callIntegration, IntegrationError, type RoutedRequest } from './integrations'
+import { IntegrationError, traceIntegration, type RoutedRequest } from './integrations'
 import { HttpCors } from './http-cors'
 import { httpMappingProblems } from './parameter-mapping'
 import type { RequestTrace } from './request-trace'
@@ -116,24 +116,12 @@ export class HttpApi implements ApiRuntime {
       resourcePath: trace.resourcePath,
       authorizer
     }
-    const started = performance.now()
-    const notes: string[] = []
-    try {
-      const reply = await callIntegration(integration, routed, integration.type === 'mock' ? 0 : (integration.timeoutMs ?? defaultTimeoutMs), this.deps, notes)
-      for (const note of notes) trace.note(note)
-      trace.integrationLatencyMs = performance.now() - started
-      trace.integrationStatus = reply.status
-      trace.note(`integration ${integration.id} (${integration.type}) answered ${reply.status} in ${trace.integrationLatencyMs.toFixed(1)} ms`)
-      return reply
-    } catch (error) {
-      trace.integrationLatencyMs = performance.now() - started
-      return this.integrationFailure(error, integration.id, trace)
-    }
+    const answer = await traceIntegration(integration, routed, defaultTimeoutMs, this.deps, trace)
+    return answer instanceof IntegrationError ? this.integrationFailure(answer, integration.id, trace) : answer
   }
 
   /** HTTP APIs answer integration problems with fixed bodies (no gateway responses to customise). */
-  private integrationFailure(error: unknown, integrationId: string, trace: RequestTrace): GatewayReply {
-    const failure = error instanceof IntegrationError ? error : new IntegrationError('failure', LabError.from(error).message)
+  private integrationFailure(failure: IntegrationError, integrationId: string, trace: RequestTrace): GatewayReply {
     const step = `integration ${integrationId}: ${failure.message}`
     if (failure.kind === 'timeout') {
       trace.fail('integration-timeout', 'INTEGRATION_TIMEOUT', 'Gateway Timeout', step)

@@ -5,6 +5,7 @@ import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
 import { resolveIntegrationUri } from './core/stage-variables'
 import { hopByHopHeaders, queryPairs, type GatewayReply, type GatewayRequest } from './gateway-exchange'
+import type { RequestTrace } from './request-trace'
 import { applyHttpMapping, applyRestMapping, type MappedRequest, type MappingSource } from './parameter-mapping'
 
 /** What went wrong between the gateway and its backend; the API turns it into its own error answer. */
@@ -45,6 +46,27 @@ export interface IntegrationDeps {
   /** Keeps backend connections open between requests (what a VPC link or AWS's own pool does). */
   readonly agent: Agent
   readonly functions: FunctionIntegrations | undefined
+}
+
+/**
+ * Calls a route's integration, writing what happened on the trace (mappings applied, latency, status).
+ * Returns the backend's answer, or the IntegrationError for the API to answer in its own way.
+ */
+export async function traceIntegration(integration: IntegrationConfig, routed: RoutedRequest, defaultTimeoutMs: number, deps: IntegrationDeps, trace: RequestTrace): Promise<GatewayReply | IntegrationError> {
+  const started = performance.now()
+  const notes: string[] = []
+  const timeoutMs = integration.type === 'mock' ? 0 : (integration.timeoutMs ?? defaultTimeoutMs)
+  try {
+    const reply = await callIntegration(integration, routed, timeoutMs, deps, notes)
+    for (const note of notes) trace.note(note)
+    trace.integrationLatencyMs = performance.now() - started
+    trace.integrationStatus = reply.status
+    trace.note(`integration ${integration.id} (${integration.type}) answered ${reply.status} in ${trace.integrationLatencyMs.toFixed(1)} ms`)
+    return reply
+  } catch (error) {
+    trace.integrationLatencyMs = performance.now() - started
+    return error instanceof IntegrationError ? error : new IntegrationError('failure', LabError.from(error).message)
+  }
 }
 
 /** Calls a route's integration and returns the backend's answer, or throws an IntegrationError. */

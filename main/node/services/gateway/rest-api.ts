@@ -6,7 +6,7 @@ import { describeThrottle, stageKey, type ApiDeps, type ApiRuntime } from './api
 import { DEFAULT_GATEWAY_RESPONSES, renderGatewayResponse, type GatewayResponseOverride, type GatewayResponseType } from './core/gateway-responses'
 import { compileRestResources, matchRestResource, splitStage, type RestResourceTree } from './core/rest-api-resources'
 import { headerOf, type GatewayReply, type GatewayRequest } from './gateway-exchange'
-import { callIntegration, IntegrationError, type RoutedRequest } from './integrations'
+import { IntegrationError, traceIntegration, type RoutedRequest } from './integrations'
 import type { RequestTrace } from './request-trace'
 import { RestValidator } from './rest-validation'
 import { StageCache } from './rest-stage-cache'
@@ -180,25 +180,16 @@ export class RestApi implements ApiRuntime {
       resourcePath: match.resourcePath,
       authorizer
     }
-    const started = performance.now()
-    const notes: string[] = []
-    try {
-      const reply = await callIntegration(integration, routed, integration.type === 'mock' ? 0 : (integration.timeoutMs ?? defaultTimeoutMs), this.deps, notes)
-      for (const note of notes) trace.note(note)
-      trace.integrationLatencyMs = performance.now() - started
-      trace.integrationStatus = reply.status
-      trace.note(`integration ${integration.id} (${integration.type}) answered ${reply.status} in ${trace.integrationLatencyMs.toFixed(1)} ms`)
-      if (cacheKey !== undefined) trace.note(`stage cache miss: ${this.stageCache(stage).set(cacheKey, reply, cacheTtl!)}`)
-      return reply
-    } catch (error) {
-      trace.integrationLatencyMs = performance.now() - started
-      const failure = error instanceof IntegrationError ? error : new IntegrationError('failure', LabError.from(error).message)
-      const step = `integration ${integration.id}: ${failure.message}`
-      if (failure.kind === 'timeout') return this.error('INTEGRATION_TIMEOUT', trace, 'integration-timeout', step)
-      if (failure.kind === 'malformed') return this.error('DEFAULT_5XX', trace, 'integration-error', `${step} (Malformed Lambda proxy response)`, 'Internal server error', undefined, 502)
-      if (failure.kind === 'configuration') return this.error('API_CONFIGURATION_ERROR', trace, 'integration-error', step)
-      return this.error('INTEGRATION_FAILURE', trace, 'integration-error', step)
+    const answer = await traceIntegration(integration, routed, defaultTimeoutMs, this.deps, trace)
+    if (!(answer instanceof IntegrationError)) {
+      if (cacheKey !== undefined) trace.note(`stage cache miss: ${this.stageCache(stage).set(cacheKey, answer, cacheTtl!)}`)
+      return answer
     }
+    const step = `integration ${integration.id}: ${answer.message}`
+    if (answer.kind === 'timeout') return this.error('INTEGRATION_TIMEOUT', trace, 'integration-timeout', step)
+    if (answer.kind === 'malformed') return this.error('DEFAULT_5XX', trace, 'integration-error', `${step} (Malformed Lambda proxy response)`, 'Internal server error', undefined, 502)
+    if (answer.kind === 'configuration') return this.error('API_CONFIGURATION_ERROR', trace, 'integration-error', step)
+    return this.error('INTEGRATION_FAILURE', trace, 'integration-error', step)
   }
 
   /** The TTL a method's answers are cached for on this stage, or undefined when they are not. */
