@@ -27,11 +27,17 @@ test('a route tried from the API panel answers, a protected one says 401, and th
   await expect(page.getByTestId('probe-path')).toHaveValue('/pets/1')
   await page.getByTestId('probe-send').click()
   await expect(page.getByTestId('probe-status')).toContainText('401')
+  // Throttled: the route allows a burst of 5, then 2 per second.
+  await page.getByTestId('try-pets-GET /pets').click()
+  for (let i = 0; i < 15; i++) await page.getByTestId('probe-send').click()
+  await expect(page.getByTestId('gateway-charts-pets')).toBeVisible()
+  await page.waitForTimeout(2500)
   await shoot(page, 'gateway-detail')
 
   await openView(page, 'Traffic')
   await expect(page.getByTestId('traffic-row').filter({ hasText: '401' }).first()).toContainText('JWT authorizer lab-issuer')
   await expect(page.getByTestId('traffic-row').filter({ hasText: '200' }).first()).toContainText('route GET /pets')
+  await expect(page.getByTestId('traffic-row').filter({ hasText: '429' }).first()).toContainText('throttled by the route bucket (2 rps, burst 5)')
   await shoot(page, 'gateway-traffic')
 
   await openView(page, 'Metrics')
