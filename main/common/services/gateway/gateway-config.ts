@@ -253,6 +253,8 @@ export const gatewayConfigSchema = z
         api.integrations.forEach((integration, i) => {
           if (integration.type === 'http' && Object.keys(integration.parameterMapping).length)
             ctx.addIssue({ code: 'custom', path: ['apis', a, 'integrations', i, 'parameterMapping'], message: 'REST APIs map parameters with requestParameters' })
+          if (integration.type === 'http' && Object.keys(integration.responseParameters).length)
+            ctx.addIssue({ code: 'custom', path: ['apis', a, 'integrations', i, 'responseParameters'], message: 'response parameter mapping is for HTTP APIs (REST APIs use gateway and method responses)' })
         })
         const deployments = new Set(api.deployments.map((d) => d.id))
         api.deployments.forEach((deployment, d) =>

@@ -27,6 +27,13 @@ const httpIntegration = z
       .record(z.string().regex(/^((append|overwrite|remove):(header|querystring)\.[^\s]+|overwrite:path)$/, 'write append|overwrite|remove:header.NAME, …:querystring.NAME or overwrite:path'), z.string())
       .default({})
       .describe('HTTP APIs: `append|overwrite|remove:header.X`, `…:querystring.X`, `overwrite:path` → a value such as `$request.header.Y`.'),
+    responseParameters: z
+      .record(
+        z.string().regex(/^[1-5]\d\d$/, 'a status code such as 500'),
+        z.record(z.string().regex(/^((append|overwrite|remove):header\.[^\s]+|overwrite:statuscode)$/, 'write append|overwrite|remove:header.NAME or overwrite:statuscode'), z.string())
+      )
+      .default({})
+      .describe('HTTP APIs: by the backend\'s status code, rewrite the answer: `overwrite:statuscode`, `append|overwrite|remove:header.X` from `$response.header.Y`, `$response.body.a.b` or text.'),
     requestParameters: z
       .record(
         z.string().regex(/^integration\.request\.(header|querystring|path)\.[^\s]+$/, 'write integration.request.header|querystring|path.NAME'),

@@ -32,6 +32,7 @@ function integrationExtension(integration: IntegrationConfig, apiType: 'http' | 
     ...(apiType === 'http' ? { payloadFormatVersion: '1.0' } : {}),
     ...(integration.timeoutMs ? { timeoutInMillis: integration.timeoutMs } : {}),
     ...(Object.keys(mapping).length ? { requestParameters: mapping } : {}),
+    ...(apiType === 'http' && Object.keys(integration.responseParameters).length ? { responseParameters: integration.responseParameters } : {}),
     ...(integration.service ? { 'x-netloom-service': integration.service, ...(integration.path ? { 'x-netloom-path': integration.path } : {}) } : {})
   }
 }
@@ -152,7 +153,15 @@ function importIntegration(extension: Json, id: string, apiType: 'http' | 'rest'
     const mapping = (extension['requestParameters'] as Record<string, string> | undefined) ?? {}
     const service = str(extension['x-netloom-service'])
     const target = service ? { service, ...(str(extension['x-netloom-path']) ? { path: extension['x-netloom-path'] } : {}) } : { url: str(extension['uri']) }
-    return { id, type: 'http', ...target, ...timeout, ...(Object.keys(mapping).length ? { [apiType === 'http' ? 'parameterMapping' : 'requestParameters']: mapping } : {}) }
+    const responses = apiType === 'http' ? ((extension['responseParameters'] as Record<string, Record<string, string>> | undefined) ?? {}) : {}
+    return {
+      id,
+      type: 'http',
+      ...target,
+      ...timeout,
+      ...(Object.keys(mapping).length ? { [apiType === 'http' ? 'parameterMapping' : 'requestParameters']: mapping } : {}),
+      ...(Object.keys(responses).length ? { responseParameters: responses } : {})
+    }
   }
   warnings.push(`integration ${id}: type ${type || '(none)'} is not supported; imported as a 501 mock`)
   return { id, type: 'mock', statusCode: 501, body: `{"message":"integration type ${type} is not available in the lab"}` }

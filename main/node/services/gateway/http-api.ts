@@ -8,7 +8,7 @@ import { THROTTLED_BODY } from './core/token-bucket'
 import { jsonReply, type GatewayReply, type GatewayRequest } from './gateway-exchange'
 import { IntegrationError, traceIntegration, type RoutedRequest } from './integrations'
 import { HttpCors } from './http-cors'
-import { httpMappingProblems } from './parameter-mapping'
+import { applyResponseMapping, httpMappingProblems } from './parameter-mapping'
 import type { RequestTrace } from './request-trace'
 
 /** AWS's hard limit for HTTP API integrations. */
@@ -117,7 +117,12 @@ export class HttpApi implements ApiRuntime {
       authorizer
     }
     const answer = await traceIntegration(integration, routed, defaultTimeoutMs, this.deps, trace)
-    return answer instanceof IntegrationError ? this.integrationFailure(answer, integration.id, trace) : answer
+    if (answer instanceof IntegrationError) return this.integrationFailure(answer, integration.id, trace)
+    if (integration.type === 'http') {
+      const applied = applyResponseMapping(integration.responseParameters, answer)
+      if (applied.length) trace.note(`response mapping: ${applied.join(', ')}`)
+    }
+    return answer
   }
 
   /** HTTP APIs answer integration problems with fixed bodies (no gateway responses to customise). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyHttpMapping, applyRestMapping, httpMappingProblems, mappingValue, type MappingSource } from './parameter-mapping'
+import { applyHttpMapping, applyResponseMapping, applyRestMapping, httpMappingProblems, mappingValue, type MappingSource } from './parameter-mapping'
 
 const source: MappingSource = {
   headers: [['X-Team', 'blue'], ['x-team', 'green'], ['Authorization', 'Bearer t']],
@@ -47,5 +47,17 @@ describe('parameter mapping', () => {
     expect(target.headers).toEqual([['x-b', 'r-1']])
     expect(target.pathParameters).toEqual({ item: '5' })
     expect(applied).toHaveLength(2)
+  })
+})
+
+describe('response parameter mapping', () => {
+  it('rewrites the status and headers for the status it names, from the response headers and JSON body', () => {
+    const reply = { status: 500, headers: [['x-trace', 't-1'], ['server', 'backend']] as [string, string][], body: Buffer.from('{"error":{"code":"E42"}}') }
+    const applied = applyResponseMapping({ '500': { 'overwrite:statuscode': '503', 'append:header.x-error-code': '$response.body.error.code', 'remove:header.server': "''", 'overwrite:header.x-trace': 'via-${response.header.x-trace}' } }, reply)
+    expect(reply.status).toBe(503)
+    expect(reply.headers).toEqual([['x-error-code', 'E42'], ['x-trace', 'via-t-1']])
+    expect(applied).toHaveLength(4)
+    const untouched = { status: 200, headers: [] as [string, string][], body: Buffer.alloc(0) }
+    expect(applyResponseMapping({ '500': { 'overwrite:statuscode': '503' } }, untouched)).toEqual([])
   })
 })

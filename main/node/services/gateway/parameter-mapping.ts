@@ -133,3 +133,65 @@ export function applyRestMapping(mapping: Record<string, string>, source: Mappin
   }
   return applied
 }
+
+/** What a response mapping reads: the backend's answer. */
+export interface ResponseSource {
+  status: number
+  headers: readonly (readonly [string, string])[]
+  body: Buffer
+}
+
+function responseReference(source: ResponseSource, ref: string): string | undefined {
+  const header = /^response\.header\.(.+)$/.exec(ref)
+  if (header) {
+    const values = source.headers.filter(([key]) => key.toLowerCase() === header[1]!.toLowerCase()).map(([, value]) => value)
+    return values.length ? values.join(',') : undefined
+  }
+  const body = /^response\.body\.(.+)$/.exec(ref)
+  if (!body) return undefined
+  let current: unknown
+  try {
+    current = JSON.parse(source.body.subarray(0, 100 * 1024).toString('utf8'))
+  } catch {
+    return undefined
+  }
+  for (const part of body[1]!.split('.')) current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[part] : undefined
+  return current === undefined || current === null ? undefined : typeof current === 'object' ? JSON.stringify(current) : String(current)
+}
+
+/**
+ * HTTP API response parameter mapping (DG http-api-parameter-mapping, "Transforming API responses"):
+ * the mappings for the backend's status code rewrite the status and headers the client gets.
+ */
+export function applyResponseMapping(mappings: Record<string, Record<string, string>>, reply: { status: number; headers: [string, string][]; body: Buffer }): string[] {
+  const mapping = mappings[String(reply.status)]
+  if (!mapping) return []
+  const source: ResponseSource = { status: reply.status, headers: [...reply.headers], body: reply.body }
+  const resolve = (value: string) => {
+    const bare = /^\$(response\.(header|body)\.[^\s]+)$/.exec(value)
+    if (bare) return responseReference(source, bare[1]!) ?? ''
+    return value.replace(/\$\{(response\.[^}]+)\}/g, (_all, ref: string) => responseReference(source, ref) ?? '')
+  }
+  const applied: string[] = []
+  for (const [key, value] of Object.entries(mapping)) {
+    if (key === 'overwrite:statuscode') {
+      const status = Number(resolve(value))
+      if (Number.isInteger(status) && status >= 100 && status <= 599) {
+        reply.status = status
+        applied.push(`status → ${status}`)
+      }
+      continue
+    }
+    const [action, where] = key.split(':') as [string, string]
+    const name = where.slice('header.'.length)
+    if (action !== 'append') reply.headers = reply.headers.filter(([k]) => k.toLowerCase() !== name.toLowerCase())
+    if (action === 'remove') {
+      applied.push(`removed response header ${name}`)
+      continue
+    }
+    const resolved = resolve(value)
+    reply.headers.push([name, resolved])
+    applied.push(`${action} response header ${name} = ${resolved}`)
+  }
+  return applied
+}
