@@ -136,7 +136,11 @@ const restApi = z
     allowedSourceIps: z
       .array(z.string().min(1))
       .optional()
-      .describe('Resource policy: only these source addresses or CIDRs may call (required for PRIVATE APIs).'),
+      .describe('Resource policy, short form: only these source addresses or CIDRs may call.'),
+    resourcePolicy: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Resource policy document: Allow/Deny statements on execute-api:Invoke, with IpAddress/NotIpAddress conditions on aws:SourceIp.'),
     models: z.record(z.string().regex(/^[A-Za-z0-9]+$/), z.record(z.string(), z.unknown())).default({}).describe('JSON Schema draft-04 models by name.'),
     deployments: z
       .array(z.object({ id: gatewayId, description: z.string().optional(), resources: z.array(restResource).max(300) }).strict())
@@ -272,8 +276,10 @@ export const gatewayConfigSchema = z
           if (!deployments.has(stage.deployment)) ctx.addIssue({ code: 'custom', path: ['apis', a, 'stages', s, 'deployment'], message: `unknown deployment "${stage.deployment}"` })
           if (stage.canary && !deployments.has(stage.canary.deployment)) ctx.addIssue({ code: 'custom', path: ['apis', a, 'stages', s, 'canary', 'deployment'], message: `unknown deployment "${stage.canary.deployment}"` })
         })
-        if (api.endpointType === 'PRIVATE' && !api.allowedSourceIps?.length)
-          ctx.addIssue({ code: 'custom', path: ['apis', a, 'allowedSourceIps'], message: 'a PRIVATE API is unreachable until its resource policy allows some sources' })
+        if (api.endpointType === 'PRIVATE' && !api.allowedSourceIps?.length && !api.resourcePolicy)
+          ctx.addIssue({ code: 'custom', path: ['apis', a, 'allowedSourceIps'], message: 'a PRIVATE API is unreachable until its resource policy (allowedSourceIps or resourcePolicy) allows some sources' })
+        if (api.allowedSourceIps && api.resourcePolicy)
+          ctx.addIssue({ code: 'custom', path: ['apis', a, 'resourcePolicy'], message: 'give either allowedSourceIps or resourcePolicy' })
       }
     })
     const keys = new Set(config.apiKeys.map((k) => k.id))

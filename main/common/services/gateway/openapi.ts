@@ -111,7 +111,8 @@ export function exportOpenApi(api: GatewayApiConfig, deploymentId?: string): Jso
           { ...(r.statusCode ? { statusCode: r.statusCode } : {}), responseParameters: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [`gatewayresponse.header.${k}`, v])), ...(r.bodyTemplate ? { responseTemplates: { 'application/json': r.bodyTemplate } } : {}) }
         ])
       )
-    if (api.allowedSourceIps)
+    if (api.resourcePolicy) doc['x-amazon-apigateway-policy'] = api.resourcePolicy
+    else if (api.allowedSourceIps)
       doc['x-amazon-apigateway-policy'] = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*', Condition: { IpAddress: { 'aws:SourceIp': api.allowedSourceIps } } }] }
     if (api.endpointType !== 'REGIONAL') doc['x-amazon-apigateway-endpoint-configuration'] = { types: [api.endpointType] }
     doc['x-netloom-deployment'] = deployment.id
@@ -268,8 +269,7 @@ export function importOpenApi(doc: unknown, options: { id: string; type: 'http' 
     const cors = root['x-amazon-apigateway-cors']
     return { api: { ...base, type: 'http', routes, ...(cors ? { cors } : {}) }, warnings }
   }
-  const policy = root['x-amazon-apigateway-policy'] as { Statement?: { Condition?: { IpAddress?: { 'aws:SourceIp'?: string | string[] } } }[] } | undefined
-  const sourceIps = policy?.Statement?.flatMap((s) => [s.Condition?.IpAddress?.['aws:SourceIp'] ?? []].flat())
+  const policy = root['x-amazon-apigateway-policy'] as Json | undefined
   const endpointTypes = ((root['x-amazon-apigateway-endpoint-configuration'] as Json | undefined)?.['types'] as string[] | undefined) ?? []
   const responses = (root['x-amazon-apigateway-gateway-responses'] ?? {}) as Record<string, Json>
   const deployment = str(root['x-netloom-deployment']) ?? 'imported'
@@ -278,7 +278,7 @@ export function importOpenApi(doc: unknown, options: { id: string; type: 'http' 
       ...base,
       type: 'rest',
       ...(endpointTypes[0] && endpointTypes[0] !== 'REGIONAL' ? { endpointType: endpointTypes[0] } : {}),
-      ...(sourceIps?.length ? { allowedSourceIps: sourceIps } : {}),
+      ...(policy ? { resourcePolicy: policy } : {}),
       ...(components['schemas'] ? { models: components['schemas'] } : {}),
       deployments: [{ id: deployment, resources }],
       stages: [{ name: 'dev', deployment }],

@@ -469,3 +469,26 @@ describe('gateway: REST stage cache', () => {
     expect(series.find((s) => s.name === 'lab_gateway_cache_miss_count_total')?.value).toBe(4)
   })
 })
+
+describe('gateway: resource policies', () => {
+  it('evaluates Allow and Deny statements with source-address conditions; an explicit deny wins', async () => {
+    const resourcePolicy = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+        { Effect: 'Deny', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/prod/GET/items/*', Condition: { IpAddress: { 'aws:SourceIp': ['127.0.0.0/8'] } } }
+      ]
+    }
+    const { send } = await start({ apis: [restApi({ resourcePolicy })] })
+    const denied = await send('GET', '/prod/items/1')
+    expect(denied.status).toBe(403)
+    expect(JSON.parse(denied.body).Message).toMatch(/on resource: arn:aws:execute-api:lab-1:000000000000:shop\/prod\/GET\/items\/1 with an explicit deny$/)
+    expect(traffic.at(-1)!.explanation).toContain('resource policy statement 1 denies 127.0.0.1')
+    expect((await send('GET', '/beta/hello/1')).status).toBe(200)
+  })
+
+  it('refuses a policy it cannot evaluate when the service starts', async () => {
+    const resourcePolicy = { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: '*', Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } }] }
+    await expect(start({ apis: [restApi({ resourcePolicy })] })).rejects.toThrow(/condition StringEquals is not evaluated in the lab/)
+  })
+})

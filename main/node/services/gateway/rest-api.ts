@@ -1,6 +1,5 @@
 import type { RestApiConfig, RestMethodConfig } from '../../../common/services/gateway/gateway-config'
 import { LabError } from '../../../common/errors/lab-error'
-import { cidrContains, parseCidr, type Cidr } from '../../net/cidr'
 import { ApiAuthorizers, authorizerRequest } from './api-authorizers'
 import { describeThrottle, stageKey, type ApiDeps, type ApiRuntime } from './api-runtime'
 import { DEFAULT_GATEWAY_RESPONSES, renderGatewayResponse, type GatewayResponseOverride, type GatewayResponseType } from './core/gateway-responses'
@@ -8,6 +7,7 @@ import { compileRestResources, matchRestResource, splitStage, type RestResourceT
 import { headerOf, type GatewayReply, type GatewayRequest } from './gateway-exchange'
 import { IntegrationError, traceIntegration, type RoutedRequest } from './integrations'
 import type { RequestTrace } from './request-trace'
+import { ResourcePolicy } from './resource-policy'
 import { RestValidator } from './rest-validation'
 import { StageCache } from './rest-stage-cache'
 
@@ -44,7 +44,7 @@ interface Deployment {
 export class RestApi implements ApiRuntime {
   readonly type = 'rest'
   private readonly deployments = new Map<string, Deployment>()
-  private readonly allowed: Cidr[] | undefined
+  private readonly policy: ResourcePolicy | undefined
   private readonly authorizers: ApiAuthorizers
   private readonly validator: RestValidator
   private readonly caches = new Map<string, StageCache>()
@@ -65,10 +65,14 @@ export class RestApi implements ApiRuntime {
         throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}, deployment ${deployment.id}: ${LabError.from(error).message}`)
       }
     }
+    // `allowedSourceIps` is the short way to write the usual policy: allow these sources, nobody else.
+    const document =
+      config.resourcePolicy ??
+      (config.allowedSourceIps && { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*', Condition: { IpAddress: { 'aws:SourceIp': config.allowedSourceIps } } }] })
     try {
-      this.allowed = config.allowedSourceIps?.map(parseCidr)
+      this.policy = document ? ResourcePolicy.parse(document, `arn:aws:execute-api:${region}:${account}:${config.id}`) : undefined
     } catch (error) {
-      throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}, allowedSourceIps: ${LabError.from(error).message}`)
+      throw new LabError('LAB_ERR_CONFIG_INVALID', `API ${config.id}, resource policy: ${(error as Error).message}`)
     }
     this.validator = new RestValidator(config.models, config.id)
     this.cacheCounters = {
@@ -94,10 +98,12 @@ export class RestApi implements ApiRuntime {
     const stage = this.config.stages.find((candidate) => candidate.name === split.stage)!
     trace.stage = stage.name
     const methodArn = `arn:aws:execute-api:${region}:${account}:${this.id}/${stage.name}/${request.method}${split.path.split('?')[0]}`
-    if (this.allowed && !this.allowed.some((range) => cidrContains(range, request.sourceIp))) {
-      const message = `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn}`
-      return this.error('ACCESS_DENIED', trace, 'denied', `the resource policy allows only ${this.config.allowedSourceIps!.join(', ')}; ${request.sourceIp} is not among them`, message, { Message: message })
+    const policy = this.policy?.evaluate(methodArn, request.sourceIp)
+    if (policy && !policy.allowed) {
+      const message = `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn}${policy.explicit ? ' with an explicit deny' : ''}`
+      return this.error('ACCESS_DENIED', trace, 'denied', policy.reason, message, { Message: message })
     }
+    if (policy) trace.note(policy.reason)
 
     const session = this.authorizers.sessionEndpoint(request, split.path)
     if (session) {
