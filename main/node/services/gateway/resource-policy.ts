@@ -50,7 +50,7 @@ export class ResourcePolicy {
           try {
             return parseCidr(text)
           } catch (error) {
-            throw new Error(`${where}: ${(error as Error).message}`)
+            throw new Error(`${where}: ${(error as Error).message}`, { cause: error })
           }
         })
       }
