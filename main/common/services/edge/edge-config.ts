@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { managedResponseHeadersPolicies, responseHeadersPolicySchema } from './response-headers-policy'
 
 const useOriginCacheControlHeaders = {
   minTtl: 0,
@@ -58,7 +59,11 @@ const behaviorFields = {
     .enum(['GET_HEAD', 'GET_HEAD_OPTIONS', 'ALL'])
     .default('GET_HEAD')
     .describe('GET_HEAD, GET_HEAD_OPTIONS, or ALL seven methods; others get 403.'),
-  compress: z.boolean().default(true).describe('Compress objects at the edge (gzip/br) when the cache policy allows (the console\'s default).')
+  compress: z.boolean().default(true).describe('Compress objects at the edge (gzip/br) when the cache policy allows (the console\'s default).'),
+  responseHeadersPolicy: z
+    .union([z.enum(Object.keys(managedResponseHeadersPolicies) as [string, ...string[]]), responseHeadersPolicySchema])
+    .optional()
+    .describe('A managed response headers policy by name (SimpleCORS, SecurityHeadersPolicy, ...) or CORS, security, custom and removed headers of your own.')
 }
 
 export const edgeConfigSchema = z

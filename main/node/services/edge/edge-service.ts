@@ -16,6 +16,8 @@ import { OriginFetcher } from './origin-fetch'
 import { forwardable, mergeHeaders, readBody, varyOf } from './edge-http'
 import { parseCacheControl } from './cache-control'
 import { decideTtl } from './ttl'
+import { applyResponseHeadersPolicy } from './response-headers'
+import { managedResponseHeadersPolicies, type ResponseHeadersPolicy } from '../../../common/services/edge/response-headers-policy'
 
 const requestTopic = diagnosticsChannel.channel(trafficTopic('edge'))
 /** Response statuses an edge stores when the TTL allows (RFC 9111 §4.2.2's heuristically cacheable set). */
@@ -27,6 +29,15 @@ const errorCachingMinTtl = 10
 const methodSets = { GET_HEAD: ['GET', 'HEAD'], GET_HEAD_OPTIONS: ['GET', 'HEAD', 'OPTIONS'], ALL: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'] }
 
 type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error'
+
+/** The behavior's response headers policy and what the viewer sent that it needs, per response. */
+interface ViewerHeaders {
+  policy: ResponseHeadersPolicy
+  method: string
+  origin: string | undefined
+  preflightMethod: string | undefined
+  applied: string[]
+}
 interface Outcome {
   status: number
   result: Result
@@ -51,6 +62,7 @@ export class EdgeService extends BaseService<'edge'> {
   private readonly requests
   private readonly originLatency
   private readonly cacheBytes
+  private readonly viewerHeaders = new WeakMap<ServerResponse, ViewerHeaders>()
 
   constructor(spec: ServiceSpecOf<'edge'>, ctx: ServiceContext) {
     super(spec, ctx)
@@ -121,6 +133,8 @@ export class EdgeService extends BaseService<'edge'> {
       const status = failure.code === 'LAB_ERR_RPC_TIMEOUT' ? 504 : 502
       outcome = { status, result: 'Error', explanation: failure.message, bytesOut: this.sendError(response, status, failure.message) }
     }
+    const applied = this.viewerHeaders.get(response)?.applied
+    if (applied?.length) outcome.explanation += `; response headers policy: ${applied.join(', ')}`
     this.requests.inc({ result: outcome.result, code: String(outcome.status) })
     if (requestTopic.hasSubscribers) {
       const signal: TrafficSignal = {
@@ -144,6 +158,11 @@ export class EdgeService extends BaseService<'edge'> {
     if (!methodSets[behavior.allowedMethods].includes(method)) {
       const text = 'This distribution is not configured to allow the HTTP request method that was used for this request.'
       return { status: 403, result: 'Error', explanation: `${which}: ${method} is not in its allowed methods (${behavior.allowedMethods})`, bytesOut: this.sendError(response, 403, text) }
+    }
+    if (behavior.responseHeadersPolicy !== undefined) {
+      const headersPolicy = typeof behavior.responseHeadersPolicy === 'string' ? managedResponseHeadersPolicies[behavior.responseHeadersPolicy]! : behavior.responseHeadersPolicy
+      const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined)
+      this.viewerHeaders.set(response, { policy: headersPolicy, method, origin: header('origin'), preflightMethod: header('access-control-request-method'), applied: [] })
     }
     const policy = resolveCachePolicy(behavior.cachePolicy)
     const cacheable = method === 'GET' || method === 'HEAD'
@@ -291,6 +310,8 @@ export class EdgeService extends BaseService<'edge'> {
       'x-amz-cf-id': randomBytes(21).toString('base64url')
     }
     if (result !== 'Miss') headers['age'] = String(age)
+    const viewer = this.viewerHeaders.get(response)
+    if (viewer) viewer.applied = applyResponseHeadersPolicy(viewer.policy, viewer, headers as Record<string, string | string[]>, { cacheResult: result, pop: 'LAB1-P1', requestId: String(headers['x-amz-cf-id']) })
     response.writeHead(object.status, headers)
     response.end(method === 'HEAD' ? undefined : object.body)
     return method === 'HEAD' ? 0 : object.body.length

@@ -250,4 +250,15 @@ describe('edge service', () => {
     const { get } = await startEdge({ origins: [{ id: 'web', url: 'http://127.0.0.1:1' }] })
     expect(await get('/x')).toMatchObject({ status: 502, cache: 'Error from cloudfront' })
   })
+
+  it('applies the behavior\'s response headers policy to hits and misses, and says so', async () => {
+    nextHeaders = { 'cache-control': 'max-age=60' }
+    const { get } = await startEdge({ defaultBehavior: { origin: 'web', responseHeadersPolicy: 'CORS-and-SecurityHeadersPolicy' } })
+    await get('/a')
+    const response = await fetch(`${edge!.endpoints()[0]!.url!}a`, { headers: { origin: 'https://app.lab' } })
+    expect(response.headers.get('x-cache')).toBe('Hit from cloudfront')
+    expect(response.headers.get('access-control-allow-origin')).toBe('*')
+    expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000')
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+  })
 })
