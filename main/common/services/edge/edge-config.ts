@@ -28,6 +28,39 @@ const keyList = z
   })
   .strict()
 
+const forwardList = z
+  .object({
+    behavior: z.enum(['none', 'whitelist', 'allExcept', 'all']).default('none'),
+    names: z.array(z.string().min(1)).max(10).default([])
+  })
+  .strict()
+
+/** What reaches the origin besides the cache key (CloudFront origin request policies). */
+export const originRequestPolicySchema = z
+  .object({
+    headers: z
+      .object({
+        behavior: z.enum(['none', 'whitelist', 'allViewer', 'allViewerAndWhitelistCloudFront', 'allExcept']).default('none'),
+        names: z.array(z.string().min(1)).max(10).default([])
+      })
+      .strict()
+      .prefault({}),
+    cookies: forwardList.prefault({}),
+    queryStrings: forwardList.prefault({})
+  })
+  .strict()
+
+export type OriginRequestPolicy = z.output<typeof originRequestPolicySchema>
+
+/** CloudFront's managed origin request policies, by name. */
+export const managedOriginRequestPolicies: Record<string, OriginRequestPolicy> = {
+  AllViewer: { headers: { behavior: 'allViewer', names: [] }, cookies: { behavior: 'all', names: [] }, queryStrings: { behavior: 'all', names: [] } },
+  AllViewerExceptHostHeader: { headers: { behavior: 'allExcept', names: ['host'] }, cookies: { behavior: 'all', names: [] }, queryStrings: { behavior: 'all', names: [] } },
+  'CORS-CustomOrigin': { headers: { behavior: 'whitelist', names: ['origin'] }, cookies: { behavior: 'none', names: [] }, queryStrings: { behavior: 'none', names: [] } },
+  'CORS-S3Origin': { headers: { behavior: 'whitelist', names: ['origin', 'access-control-request-headers', 'access-control-request-method'] }, cookies: { behavior: 'none', names: [] }, queryStrings: { behavior: 'none', names: [] } },
+  UserAgentRefererHeaders: { headers: { behavior: 'whitelist', names: ['user-agent', 'referer'] }, cookies: { behavior: 'none', names: [] }, queryStrings: { behavior: 'none', names: [] } }
+}
+
 export const cachePolicySchema = z
   .object({
     minTtl: z.number().int().min(0).default(0).describe('Seconds: never cache for less (even no-cache/no-store/private responses when > 0).'),
@@ -60,6 +93,10 @@ const behaviorFields = {
     .default('GET_HEAD')
     .describe('GET_HEAD, GET_HEAD_OPTIONS, or ALL seven methods; others get 403.'),
   compress: z.boolean().default(true).describe('Compress objects at the edge (gzip/br) when the cache policy allows (the console\'s default).'),
+  originRequestPolicy: z
+    .union([z.enum(Object.keys(managedOriginRequestPolicies) as [string, ...string[]]), originRequestPolicySchema])
+    .optional()
+    .describe('What the origin gets besides the cache key: a managed policy (AllViewer, AllViewerExceptHostHeader, CORS-CustomOrigin, ...) or headers, cookies and query strings of your own. Without one, only the cache key reaches the origin.'),
   responseHeadersPolicy: z
     .union([z.enum(Object.keys(managedResponseHeadersPolicies) as [string, ...string[]]), responseHeadersPolicySchema])
     .optional()

@@ -3,7 +3,7 @@ import diagnosticsChannel from 'node:diagnostics_channel'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { ServiceEndpoint } from '../../../common/contract/lab-types'
 import { LabError } from '../../../common/errors/lab-error'
-import { resolveCachePolicy, type EdgeBehavior } from '../../../common/services/edge/edge-config'
+import { managedOriginRequestPolicies, resolveCachePolicy, type EdgeBehavior } from '../../../common/services/edge/edge-config'
 import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
 import { closeServer, formatAddress, listen, type ListenAddress } from '../../net/listen'
 import { BaseService } from '../base-service'
@@ -17,6 +17,7 @@ import { forwardable, mergeHeaders, readBody, varyOf } from './edge-http'
 import { parseCacheControl } from './cache-control'
 import { decideTtl } from './ttl'
 import { applyResponseHeadersPolicy } from './response-headers'
+import { originRequest } from './origin-request'
 import { managedResponseHeadersPolicies, type ResponseHeadersPolicy } from '../../../common/services/edge/response-headers-policy'
 
 const requestTopic = diagnosticsChannel.channel(trafficTopic('edge'))
@@ -180,8 +181,10 @@ export class EdgeService extends BaseService<'edge'> {
     const conditional: IncomingHttpHeaders = {}
     if (cached?.headers['etag']) conditional['if-none-match'] = String(cached.headers['etag'])
     if (cached?.headers['last-modified']) conditional['if-modified-since'] = String(cached.headers['last-modified'])
+    const orp = typeof behavior.originRequestPolicy === 'string' ? managedOriginRequestPolicies[behavior.originRequestPolicy] : behavior.originRequestPolicy
+    const outgoing = originRequest(url, request.headers, policy, orp)
     const fetch = (viewerBody?: Buffer) =>
-      this.origins.fetch(behavior.origin, method, url, request, Object.keys(conditional).length ? conditional : undefined, viewerBody, acceptEncoding)
+      this.origins.fetch(behavior.origin, method, outgoing, request, Object.keys(conditional).length ? conditional : undefined, viewerBody, acceptEncoding)
     if (cached && stored?.staleWhileRevalidate !== undefined && staleBy <= stored.staleWhileRevalidate) {
       // stale-while-revalidate: answer at once from the cache and refresh in the background.
       void fetch()
@@ -271,7 +274,7 @@ export class EdgeService extends BaseService<'edge'> {
     this.inflight.delete(key)
     finished()
     const note = !cacheable ? `${method} is not cached` : store ? `stored for ${decision.ttl} s (${decision.why})` : storableStatuses.has(origin.status) ? decision.why : `status ${origin.status} is not stored`
-    return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, ${route} answered ${origin.status}; ${note}${compressed}`, bytesOut: this.sendCached(response, method, object, 0, 'Miss') }
+    return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, ${route} answered ${origin.status}; ${note}${compressed}${outgoing.note ? `; ${outgoing.note}` : ''}`, bytesOut: this.sendCached(response, method, object, 0, 'Miss') }
   }
 
   /** A 304 (or a background revalidation) refreshes a stored object: new TTL, headers updated (RFC 9111 §4.3.4). */

@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage 
 import type { EdgeConfig } from '../../../common/services/edge/edge-config'
 import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
-import { hopByHop } from './edge-http'
+import type { OriginRequest } from './origin-request'
 
 /** CloudFront's default origin response timeout. */
 const originTimeoutMs = 30_000
@@ -26,20 +26,20 @@ export class OriginFetcher {
    * primary cannot be reached or answers one of the group's failover statuses (CloudFront's rules; every
    * request starts at the primary). `route` says who answered, for the explanation.
    */
-  async fetch(target: string, method: string, url: URL, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
+  async fetch(target: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
     const group = this.config().originGroups.find((g) => g.id === target)
-    if (!group) return { response: await this.fetchOne(target, method, url, viewer, conditional, body, acceptEncoding), route: `origin ${target}` }
+    if (!group) return { response: await this.fetchOne(target, method, outgoing, viewer, conditional, body, acceptEncoding), route: `origin ${target}` }
     const failoverMethod = method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
     let why: string
     try {
-      const primary = await this.fetchOne(group.primary, method, url, viewer, conditional, body, acceptEncoding)
+      const primary = await this.fetchOne(group.primary, method, outgoing, viewer, conditional, body, acceptEncoding)
       if (!failoverMethod || !(group.failoverStatusCodes as number[]).includes(primary.status)) return { response: primary, route: `origin group ${group.id}: primary ${group.primary}` }
       why = `primary ${group.primary} answered ${primary.status}`
     } catch (error) {
       if (!failoverMethod) throw error
       why = `primary ${group.primary} failed (${LabError.from(error).message})`
     }
-    const secondary = await this.fetchOne(group.secondary, method, url, viewer, conditional, body, acceptEncoding)
+    const secondary = await this.fetchOne(group.secondary, method, outgoing, viewer, conditional, body, acceptEncoding)
     return { response: secondary, route: `origin group ${group.id}: ${why} → secondary ${group.secondary}` }
   }
 
@@ -55,17 +55,19 @@ export class OriginFetcher {
     return { host: endpoint.host === '0.0.0.0' ? '127.0.0.1' : endpoint.host, port: endpoint.port }
   }
 
-  private fetchOne(originId: string, method: string, url: URL, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
+  private fetchOne(originId: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
     const { host, port } = this.address(originId)
-    const headers: IncomingHttpHeaders = {}
-    for (const [name, value] of Object.entries(viewer.headers)) if (!hopByHop.has(name) && !name.startsWith('if-')) headers[name] = value
+    // Only what the cache key and the origin request policy allow, as CloudFront sends (origin-request.ts).
+    const headers: IncomingHttpHeaders = { ...outgoing.headers }
+    if (body?.length) headers['content-length'] = String(body.length)
+    else if (viewer.headers['content-type']) headers['content-type'] ??= viewer.headers['content-type']
     headers['x-forwarded-for'] = [viewer.headers['x-forwarded-for'], viewer.socket.remoteAddress].filter(Boolean).join(', ')
     headers['via'] = `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`
     // The origin sees the normalised Accept-Encoding (or identity), never the viewer's own list.
     headers['accept-encoding'] = acceptEncoding ?? 'identity'
     Object.assign(headers, conditional)
     return new Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }>((resolve, reject) => {
-      const req = httpRequest({ host, port, method, path: `${url.pathname}${url.search}`, headers, timeout: originTimeoutMs }, (res) => {
+      const req = httpRequest({ host, port, method, path: outgoing.path, headers, timeout: originTimeoutMs }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers as Record<string, string | string[]>, body: Buffer.concat(chunks) }))
