@@ -142,7 +142,22 @@ export const edgeConfigSchema = z
       .default([])
       .describe('Cache behaviors, in order; the default behavior comes last.'),
     defaultBehavior: z.object(behaviorFields).strict().describe('The `*` behavior.'),
-    cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('Cache size; least recently used objects go first.')
+    cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('Cache size; least recently used objects go first.'),
+    customErrorResponses: z
+      .array(
+        z
+          .object({
+            errorCode: z
+              .union([z.literal(400), z.literal(403), z.literal(404), z.literal(405), z.literal(414), z.literal(416), z.literal(500), z.literal(501), z.literal(502), z.literal(503), z.literal(504)])
+              .describe('One of the codes CloudFront lets you customise: 400 403 404 405 414 416 500 501 502 503 504.'),
+            responsePagePath: z.string().regex(/^\//, 'must start with "/"').optional().describe('Serve this path (through the behaviors and the cache) instead of the error.'),
+            responseCode: z.number().int().min(100).max(599).optional().describe('The status the viewer gets with the page (default: the error code).'),
+            errorCachingMinTtl: z.number().int().min(0).max(31536000).default(10).describe('How long CloudFront keeps the error before asking the origin again.')
+          })
+          .strict()
+      )
+      .default([])
+      .describe('Custom error responses: per error code, a page to serve instead, its status, and how long the error is cached.')
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -155,6 +170,13 @@ export const edgeConfigSchema = z
     const targets = new Set([...origins, ...config.originGroups.map((g) => g.id)])
     config.behaviors.forEach((behavior, index) => {
       if (!targets.has(behavior.origin)) ctx.addIssue({ code: 'custom', path: ['behaviors', index, 'origin'], message: `unknown origin or origin group "${behavior.origin}"` })
+    })
+    const codes = new Set<number>()
+    config.customErrorResponses.forEach((custom, index) => {
+      if (codes.has(custom.errorCode)) ctx.addIssue({ code: 'custom', path: ['customErrorResponses', index, 'errorCode'], message: `error code ${custom.errorCode} is configured twice` })
+      codes.add(custom.errorCode)
+      if (custom.responseCode !== undefined && custom.responsePagePath === undefined)
+        ctx.addIssue({ code: 'custom', path: ['customErrorResponses', index, 'responseCode'], message: 'a response code needs a responsePagePath' })
     })
     if (!targets.has(config.defaultBehavior.origin))
       ctx.addIssue({ code: 'custom', path: ['defaultBehavior', 'origin'], message: `unknown origin or origin group "${config.defaultBehavior.origin}"` })

@@ -261,4 +261,23 @@ describe('edge service', () => {
     expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000')
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
   })
+
+  it('serves a custom error page (through the cache) with the configured status, and keeps the error for its own TTL', async () => {
+    const seen: TrafficSignal[] = []
+    const listener = (message: unknown) => seen.push(message as TrafficSignal)
+    diagnosticsChannel.subscribe('lab:edge:request', listener)
+    try {
+      const { get } = await startEdge({ customErrorResponses: [{ errorCode: 404, responsePagePath: '/page', responseCode: 200, errorCachingMinTtl: 0 }] })
+      expect(await get('/missing/a')).toMatchObject({ status: 200, body: 'body v1 of /page' })
+      expect(await get('/missing/a')).toMatchObject({ status: 200, body: 'body v1 of /page' })
+      // The error was not kept (TTL 0): the origin was asked twice; the page came from the cache the second time.
+      expect(hits.filter((h) => h.path === '/missing/a')).toHaveLength(2)
+      expect(hits.filter((h) => h.path === '/page')).toHaveLength(1)
+      const viewerEntry = seen.filter((entry) => entry.path === '/missing/a').at(-1)!
+      expect(viewerEntry).toMatchObject({ status: 200 })
+      expect(viewerEntry.explanation).toContain('custom error response: 404 → /page (page 200) with status 200')
+    } finally {
+      diagnosticsChannel.unsubscribe('lab:edge:request', listener)
+    }
+  })
 })
