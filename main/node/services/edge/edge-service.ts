@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { createServer, get as httpGet, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { ServiceEndpoint } from '../../../common/contract/lab-types'
 import { LabError } from '../../../common/errors/lab-error'
-import { managedOriginRequestPolicies, resolveCachePolicy, type EdgeBehavior, type EdgeConfig } from '../../../common/services/edge/edge-config'
+import { managedOriginRequestPolicies, resolveCachePolicy, type EdgeBehavior } from '../../../common/services/edge/edge-config'
 import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
 import { closeServer, formatAddress, listen, type ListenAddress } from '../../net/listen'
 import { BaseService } from '../base-service'
@@ -16,9 +16,9 @@ import { OriginFetcher } from './origin-fetch'
 import { forwardable, mergeHeaders, readBody, varyOf } from './edge-http'
 import { parseCacheControl } from './cache-control'
 import { decideTtl } from './ttl'
-import { applyResponseHeadersPolicy } from './response-headers'
 import { originRequest } from './origin-request'
-import { managedResponseHeadersPolicies, type ResponseHeadersPolicy } from '../../../common/services/edge/response-headers-policy'
+import { managedResponseHeadersPolicies } from '../../../common/services/edge/response-headers-policy'
+import { errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
 
 const requestTopic = diagnosticsChannel.channel(trafficTopic('edge'))
 /** Response statuses an edge stores when the TTL allows (RFC 9111 §4.2.2's heuristically cacheable set). */
@@ -28,20 +28,9 @@ const errorStatuses = new Set([404, 414, 500, 501, 502, 503, 504])
 /** CloudFront's default error caching minimum TTL, also how long an expired object is served when the origin fails. */
 const errorCachingMinTtl = 10
 const isLoopback = (address: string | undefined) => address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1'
-/** Marks the distribution's requests for its own custom error pages. */
-const errorPageHeader = 'x-netloom-error-page'
 const methodSets = { GET_HEAD: ['GET', 'HEAD'], GET_HEAD_OPTIONS: ['GET', 'HEAD', 'OPTIONS'], ALL: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'] }
 
-type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error'
 
-/** The behavior's response headers policy and what the viewer sent that it needs, per response. */
-interface ViewerHeaders {
-  policy: ResponseHeadersPolicy
-  method: string
-  origin: string | undefined
-  preflightMethod: string | undefined
-  applied: string[]
-}
 interface Outcome {
   status: number
   result: Result
@@ -66,15 +55,13 @@ export class EdgeService extends BaseService<'edge'> {
   private readonly requests
   private readonly originLatency
   private readonly cacheBytes
-  private readonly viewerHeaders = new WeakMap<ServerResponse, ViewerHeaders>()
-  /** Responses to this distribution's own error page requests: never replaced by another error page. */
-  private readonly errorPageRequests = new WeakSet<ServerResponse>()
-  private readonly errorPageNotes = new WeakMap<ServerResponse, string>()
+  private readonly viewer: ViewerResponses
 
   constructor(spec: ServiceSpecOf<'edge'>, ctx: ServiceContext) {
     super(spec, ctx)
     this.cache = new EdgeCache(spec.config.cacheBytes)
     this.origins = new OriginFetcher(() => this.spec.config, ctx.peers, this.distributionId)
+    this.viewer = new ViewerResponses(this.distributionId, () => this.spec.config, () => this.bound)
     this.compile()
     this.requests = ctx.metrics.counter('lab_edge_requests_total', 'Viewer requests, by cache result and status.')
     this.originLatency = ctx.metrics.histogram('lab_edge_origin_latency_seconds', 'Time the origin took to answer a miss or refresh.')
@@ -133,7 +120,7 @@ export class EdgeService extends BaseService<'edge'> {
     const method = request.method ?? 'GET'
     const url = new URL(request.url ?? '/', 'http://edge.invalid')
     if (request.headers[errorPageHeader] !== undefined && isLoopback(request.socket.remoteAddress)) {
-      this.errorPageRequests.add(response)
+      this.viewer.markErrorPageRequest(response)
       delete request.headers[errorPageHeader]
     }
     let outcome: Outcome
@@ -142,18 +129,16 @@ export class EdgeService extends BaseService<'edge'> {
     } catch (error) {
       const failure = LabError.from(error)
       const status = failure.code === 'LAB_ERR_RPC_TIMEOUT' ? 504 : 502
-      const page = response.headersSent ? undefined : this.customError(status)
+      const page = response.headersSent ? undefined : this.viewer.customError(status)
       const bytesOut = page?.responsePagePath
-        ? await this.deliver(response, method, { key: '', path: url.pathname, status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(`${failure.message}\n`), storedAt: this.ctx.clock.now(), ttl: 0, ttlWhy: '' }, 0, 'Error')
-        : this.sendError(response, status, failure.message)
+        ? await this.viewer.deliver(response, method, { key: '', path: url.pathname, status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(`${failure.message}\n`), storedAt: this.ctx.clock.now(), ttl: 0, ttlWhy: '' }, 0, 'Error')
+        : this.viewer.sendError(response, status, failure.message)
       outcome = { status: page?.responseCode ?? status, result: 'Error', explanation: failure.message, bytesOut }
     }
-    const errorPage = this.errorPageNotes.get(response)
-    if (errorPage) outcome.explanation += `; ${errorPage}`
+    const notes = this.viewer.notes(response)
+    if (notes) outcome.explanation += `; ${notes}`
     // What the viewer got, after a custom error response replaced the origin's answer.
     if (response.headersSent) outcome.status = response.statusCode
-    const applied = this.viewerHeaders.get(response)?.applied
-    if (applied?.length) outcome.explanation += `; response headers policy: ${applied.join(', ')}`
     this.requests.inc({ result: outcome.result, code: String(outcome.status) })
     if (requestTopic.hasSubscribers) {
       const signal: TrafficSignal = {
@@ -176,12 +161,12 @@ export class EdgeService extends BaseService<'edge'> {
     const which = `behavior ${behavior.pathPattern ?? '*'} → origin ${behavior.origin}`
     if (!methodSets[behavior.allowedMethods].includes(method)) {
       const text = 'This distribution is not configured to allow the HTTP request method that was used for this request.'
-      return { status: 403, result: 'Error', explanation: `${which}: ${method} is not in its allowed methods (${behavior.allowedMethods})`, bytesOut: this.sendError(response, 403, text) }
+      return { status: 403, result: 'Error', explanation: `${which}: ${method} is not in its allowed methods (${behavior.allowedMethods})`, bytesOut: this.viewer.sendError(response, 403, text) }
     }
     if (behavior.responseHeadersPolicy !== undefined) {
       const headersPolicy = typeof behavior.responseHeadersPolicy === 'string' ? managedResponseHeadersPolicies[behavior.responseHeadersPolicy]! : behavior.responseHeadersPolicy
       const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined)
-      this.viewerHeaders.set(response, { policy: headersPolicy, method, origin: header('origin'), preflightMethod: header('access-control-request-method'), applied: [] })
+      this.viewer.useHeadersPolicy(response, { policy: headersPolicy, method, origin: header('origin'), preflightMethod: header('access-control-request-method') })
     }
     const policy = resolveCachePolicy(behavior.cachePolicy)
     const cacheable = method === 'GET' || method === 'HEAD'
@@ -192,7 +177,7 @@ export class EdgeService extends BaseService<'edge'> {
     const cached = cacheable ? this.cache.get(key) : undefined
     const age = cached ? Math.floor((now - cached.storedAt) / 1000) : 0
     if (cached && age < cached.ttl)
-      return { status: cached.status, result: 'Hit', explanation: `${which}: Hit, age ${age} s of ${cached.ttl} s (${cached.ttlWhy})`, bytesOut: await this.deliver(response, method, cached, age, 'Hit') }
+      return { status: cached.status, result: 'Hit', explanation: `${which}: Hit, age ${age} s of ${cached.ttl} s (${cached.ttlWhy})`, bytesOut: await this.viewer.deliver(response, method, cached, age, 'Hit') }
     const staleBy = cached ? age - cached.ttl : 0
     const stored = cached ? parseCacheControl(cached.headers['cache-control']) : undefined
     // Stale objects with validators are revalidated with a conditional request (RFC 9111 §4.3.1).
@@ -208,7 +193,7 @@ export class EdgeService extends BaseService<'edge'> {
       void fetch()
         .then(({ response: fresh }) => this.refresh(cached, fresh, policy))
         .catch((error: unknown) => this.ctx.log.warn(`background refresh of ${cached.path} failed: ${LabError.from(error).message}`))
-      return { status: cached.status, result: 'Hit', explanation: `${which}: stale by ${staleBy} s, within stale-while-revalidate=${stored.staleWhileRevalidate}: served, refreshing in the background`, bytesOut: await this.deliver(response, method, cached, age, 'Hit') }
+      return { status: cached.status, result: 'Hit', explanation: `${which}: stale by ${staleBy} s, within stale-while-revalidate=${stored.staleWhileRevalidate}: served, refreshing in the background`, bytesOut: await this.viewer.deliver(response, method, cached, age, 'Hit') }
     }
     const waiting = cacheable ? this.inflight.get(key) : undefined
     if (waiting) {
@@ -217,7 +202,7 @@ export class EdgeService extends BaseService<'edge'> {
       const collapsed = this.cache.get(key)
       const collapsedAge = collapsed ? Math.floor((this.ctx.clock.now() - collapsed.storedAt) / 1000) : 0
       if (collapsed && collapsedAge < collapsed.ttl)
-        return { status: collapsed.status, result: 'Hit', explanation: `${which}: Hit, collapsed into the origin request already in flight for this object`, bytesOut: await this.deliver(response, method, collapsed, collapsedAge, 'Hit') }
+        return { status: collapsed.status, result: 'Hit', explanation: `${which}: Hit, collapsed into the origin request already in flight for this object`, bytesOut: await this.viewer.deliver(response, method, collapsed, collapsedAge, 'Hit') }
     }
     let finished: () => void = () => {}
     if (cacheable && !waiting) {
@@ -234,25 +219,25 @@ export class EdgeService extends BaseService<'edge'> {
       fetched = await fetch(body)
     } catch (error) {
       const stale = cached && this.serveStale(cached, staleBy, stored, now, `the origin failed (${LabError.from(error).message})`)
-      if (stale) return { ...stale, explanation: `${which}: ${stale.explanation}`, bytesOut: await this.deliver(response, method, cached!, age, 'Hit') }
+      if (stale) return { ...stale, explanation: `${which}: ${stale.explanation}`, bytesOut: await this.viewer.deliver(response, method, cached!, age, 'Hit') }
       throw error
     }
     const { response: origin, route } = fetched
     this.originLatency.observe((performance.now() - fetchStarted) / 1000)
     if (cached && origin.status >= 500) {
       const stale = this.serveStale(cached, staleBy, stored, now, `${route} answered ${origin.status}`)
-      if (stale) return { ...stale, explanation: `${which}: ${stale.explanation}`, bytesOut: await this.deliver(response, method, cached, age, 'Hit') }
+      if (stale) return { ...stale, explanation: `${which}: ${stale.explanation}`, bytesOut: await this.viewer.deliver(response, method, cached, age, 'Hit') }
     }
 
     if (cached && origin.status === 304) {
       const updated = this.refresh(cached, origin, policy)
-      return { status: updated.status, result: 'RefreshHit', explanation: `${which}: stale after ${cached.ttl} s, origin answered 304: RefreshHit, kept ${updated.ttl} s (${updated.ttlWhy})`, bytesOut: await this.deliver(response, method, updated, 0, 'RefreshHit') }
+      return { status: updated.status, result: 'RefreshHit', explanation: `${which}: stale after ${cached.ttl} s, origin answered 304: RefreshHit, kept ${updated.ttl} s (${updated.ttlWhy})`, bytesOut: await this.viewer.deliver(response, method, updated, 0, 'RefreshHit') }
     }
     const decision = decideTtl(origin.headers, policy, now)
     // Errors are cached for the error caching minimum TTL unless the origin gave them a lifetime.
     const explicit = parseCacheControl(origin.headers['cache-control'])
-    const errorTtl = this.customError(origin.status)?.errorCachingMinTtl ?? errorCachingMinTtl
-    if ((errorStatuses.has(origin.status) || this.customError(origin.status)) && explicit.maxAge === undefined && explicit.sMaxAge === undefined && origin.headers['expires'] === undefined && !explicit.noStore) {
+    const errorTtl = this.viewer.customError(origin.status)?.errorCachingMinTtl ?? errorCachingMinTtl
+    if ((errorStatuses.has(origin.status) || this.viewer.customError(origin.status)) && explicit.maxAge === undefined && explicit.sMaxAge === undefined && origin.headers['expires'] === undefined && !explicit.noStore) {
       decision.ttl = errorTtl
       decision.store = errorTtl > 0
       decision.why = `error ${origin.status}: the error caching minimum TTL, ${errorTtl} s`
@@ -293,7 +278,7 @@ export class EdgeService extends BaseService<'edge'> {
     this.inflight.delete(key)
     finished()
     const note = !cacheable ? `${method} is not cached` : store ? `stored for ${decision.ttl} s (${decision.why})` : storableStatuses.has(origin.status) ? decision.why : `status ${origin.status} is not stored`
-    return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, ${route} answered ${origin.status}; ${note}${compressed}${outgoing.note ? `; ${outgoing.note}` : ''}`, bytesOut: await this.deliver(response, method, object, 0, 'Miss') }
+    return { status: origin.status, result: 'Miss', explanation: `${which}: Miss, ${route} answered ${origin.status}; ${note}${compressed}${outgoing.note ? `; ${outgoing.note}` : ''}`, bytesOut: await this.viewer.deliver(response, method, object, 0, 'Miss') }
   }
 
   /** A 304 (or a background revalidation) refreshes a stored object: new TTL, headers updated (RFC 9111 §4.3.4). */
@@ -320,71 +305,5 @@ export class EdgeService extends BaseService<'edge'> {
     }
     const rule = stored?.staleIfError !== undefined ? `stale-if-error=${stored.staleIfError}` : `CloudFront's error caching minimum TTL (${errorCachingMinTtl} s)`
     return { status: cached.status, result: 'Hit', explanation: `${failure}: served the object stale by ${staleBy} s (${rule})` }
-  }
-
-  /** The custom error response configured for a status, if any. */
-  private customError(status: number): EdgeConfig['customErrorResponses'][number] | undefined {
-    return this.spec.config.customErrorResponses.find((custom) => custom.errorCode === status)
-  }
-
-  /**
-   * Sends an object, or, for an error with a custom error page, the page instead: fetched through this
-   * distribution (its behavior, cache and origin), with the configured status.
-   */
-  private async deliver(response: ServerResponse, method: string, object: CachedObject, age: number, result: Result): Promise<number> {
-    const custom = this.customError(object.status)
-    if (custom?.responsePagePath && !this.errorPageRequests.has(response)) {
-      const page = await this.fetchErrorPage(custom.responsePagePath)
-      if (page) {
-        this.errorPageNotes.set(response, `custom error response: ${object.status} → ${custom.responsePagePath} (page ${page.status}) with status ${custom.responseCode ?? object.status}`)
-        return this.sendCached(response, method, { ...object, status: custom.responseCode ?? object.status, headers: page.headers, body: page.body }, age, result)
-      }
-      this.errorPageNotes.set(response, `custom error page ${custom.responsePagePath} could not be fetched: the origin's error is served`)
-    }
-    return this.sendCached(response, method, object, age, result)
-  }
-
-  /** Fetches an error page from this distribution itself, marked so that its own errors are not replaced again. */
-  private fetchErrorPage(path: string): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer } | undefined> {
-    const address = this.bound
-    if (!address) return Promise.resolve(undefined)
-    return new Promise((resolve) => {
-      const req = httpGet({ host: address.host === '0.0.0.0' ? '127.0.0.1' : address.host, port: address.port, path, headers: { [errorPageHeader]: '1' }, timeout: 10_000 }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => resolve(res.statusCode && res.statusCode < 400 ? { status: res.statusCode, headers: forwardable(res.headers as Record<string, string | string[]>), body: Buffer.concat(chunks) } : undefined))
-        res.on('error', () => resolve(undefined))
-      })
-      req.on('timeout', () => req.destroy())
-      req.on('error', () => resolve(undefined))
-    })
-  }
-
-  private sendCached(response: ServerResponse, method: string, object: CachedObject, age: number, result: Result): number {
-    const headers: Record<string, string | string[] | number> = {
-      ...object.headers,
-      'content-length': object.body.length,
-      'x-cache': `${result} from cloudfront`,
-      via: `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`,
-      'x-amz-cf-pop': 'LAB1-P1',
-      'x-amz-cf-id': randomBytes(21).toString('base64url')
-    }
-    if (result !== 'Miss') headers['age'] = String(age)
-    const viewer = this.viewerHeaders.get(response)
-    if (viewer) viewer.applied = applyResponseHeadersPolicy(viewer.policy, viewer, headers as Record<string, string | string[]>, { cacheResult: result, pop: 'LAB1-P1', requestId: String(headers['x-amz-cf-id']) })
-    response.writeHead(object.status, headers)
-    response.end(method === 'HEAD' ? undefined : object.body)
-    return method === 'HEAD' ? 0 : object.body.length
-  }
-
-  private sendError(response: ServerResponse, status: number, text: string): number {
-    if (response.headersSent) {
-      response.destroy()
-      return 0
-    }
-    const body = Buffer.from(`${text}\n`)
-    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, 'x-cache': 'Error from cloudfront' })
-    response.end(body)
-    return body.length
   }
 }

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto'
+import { get as httpGet, type ServerResponse } from 'node:http'
+import type { EdgeConfig } from '../../../common/services/edge/edge-config'
+import type { ResponseHeadersPolicy } from '../../../common/services/edge/response-headers-policy'
+import type { ListenAddress } from '../../net/listen'
+import type { CachedObject } from './edge-cache'
+import { forwardable } from './edge-http'
+import { applyResponseHeadersPolicy } from './response-headers'
+
+export type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error'
+
+/** Marks the distribution's requests for its own custom error pages. */
+export const errorPageHeader = 'x-netloom-error-page'
+
+/** The behavior's response headers policy and what the viewer sent that it needs, per response. */
+interface ViewerHeaders {
+  policy: ResponseHeadersPolicy
+  method: string
+  origin: string | undefined
+  preflightMethod: string | undefined
+}
+
+/**
+ * What a viewer gets: CloudFront's response headers (`x-cache`, `via`, `x-amz-cf-id`, `age`), the
+ * behavior's response headers policy, and custom error pages in place of errors. Keeps, per
+ * response, what it did, for the request log.
+ */
+export class ViewerResponses {
+  private readonly policies = new WeakMap<ServerResponse, ViewerHeaders>()
+  /** Responses to this distribution's own error page requests: never replaced by another error page. */
+  private readonly errorPageRequests = new WeakSet<ServerResponse>()
+  private readonly applied = new WeakMap<ServerResponse, string[]>()
+
+  constructor(
+    private readonly distributionId: string,
+    private readonly config: () => EdgeConfig,
+    private readonly address: () => ListenAddress | undefined
+  ) {}
+
+  useHeadersPolicy(response: ServerResponse, viewer: ViewerHeaders): void {
+    this.policies.set(response, viewer)
+  }
+
+  markErrorPageRequest(response: ServerResponse): void {
+    this.errorPageRequests.add(response)
+  }
+
+  /** What was done to this response, as one clause of the request log sentence. */
+  notes(response: ServerResponse): string {
+    return (this.applied.get(response) ?? []).join('; ')
+  }
+
+  private note(response: ServerResponse, text: string): void {
+    this.applied.set(response, [...(this.applied.get(response) ?? []), text])
+  }
+
+  /** The custom error response configured for a status, if any. */
+  customError(status: number): EdgeConfig['customErrorResponses'][number] | undefined {
+    return this.config().customErrorResponses.find((custom) => custom.errorCode === status)
+  }
+
+  /**
+   * Sends an object, or, for an error with a custom error page, the page instead: fetched through this
+   * distribution (its behavior, cache and origin), with the configured status.
+   */
+  async deliver(response: ServerResponse, method: string, object: CachedObject, age: number, result: Result): Promise<number> {
+    const custom = this.customError(object.status)
+    if (custom?.responsePagePath && !this.errorPageRequests.has(response)) {
+      const page = await this.fetchErrorPage(custom.responsePagePath)
+      if (page) {
+        this.note(response, `custom error response: ${object.status} → ${custom.responsePagePath} (page ${page.status}) with status ${custom.responseCode ?? object.status}`)
+        return this.sendCached(response, method, { ...object, status: custom.responseCode ?? object.status, headers: page.headers, body: page.body }, age, result)
+      }
+      this.note(response, `custom error page ${custom.responsePagePath} could not be fetched: the origin's error is served`)
+    }
+    return this.sendCached(response, method, object, age, result)
+  }
+
+  /** Fetches an error page from this distribution itself, marked so that its own errors are not replaced again. */
+  private fetchErrorPage(path: string): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer } | undefined> {
+    const address = this.address()
+    if (!address) return Promise.resolve(undefined)
+    return new Promise((resolve) => {
+      const req = httpGet({ host: address.host === '0.0.0.0' ? '127.0.0.1' : address.host, port: address.port, path, headers: { [errorPageHeader]: '1' }, timeout: 10_000 }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => resolve(res.statusCode && res.statusCode < 400 ? { status: res.statusCode, headers: forwardable(res.headers as Record<string, string | string[]>), body: Buffer.concat(chunks) } : undefined))
+        res.on('error', () => resolve(undefined))
+      })
+      req.on('timeout', () => req.destroy())
+      req.on('error', () => resolve(undefined))
+    })
+  }
+
+  private sendCached(response: ServerResponse, method: string, object: CachedObject, age: number, result: Result): number {
+    const headers: Record<string, string | string[] | number> = {
+      ...object.headers,
+      'content-length': object.body.length,
+      'x-cache': `${result} from cloudfront`,
+      via: `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`,
+      'x-amz-cf-pop': 'LAB1-P1',
+      'x-amz-cf-id': randomBytes(21).toString('base64url')
+    }
+    if (result !== 'Miss') headers['age'] = String(age)
+    const viewer = this.policies.get(response)
+    if (viewer) {
+      const applied = applyResponseHeadersPolicy(viewer.policy, viewer, headers as Record<string, string | string[]>, { cacheResult: result, pop: 'LAB1-P1', requestId: String(headers['x-amz-cf-id']) })
+      if (applied.length) this.note(response, `response headers policy: ${applied.join(', ')}`)
+    }
+    response.writeHead(object.status, headers)
+    response.end(method === 'HEAD' ? undefined : object.body)
+    return method === 'HEAD' ? 0 : object.body.length
+  }
+
+  sendError(response: ServerResponse, status: number, text: string): number {
+    if (response.headersSent) {
+      response.destroy()
+      return 0
+    }
+    const body = Buffer.from(`${text}\n`)
+    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, 'x-cache': 'Error from cloudfront' })
+    response.end(body)
+    return body.length
+  }
+}
