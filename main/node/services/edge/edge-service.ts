@@ -3,7 +3,7 @@ import diagnosticsChannel from 'node:diagnostics_channel'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { ServiceEndpoint } from '../../../common/contract/lab-types'
 import { LabError } from '../../../common/errors/lab-error'
-import { managedOriginRequestPolicies, resolveCachePolicy, type EdgeBehavior } from '../../../common/services/edge/edge-config'
+import { managedOriginRequestPolicies, resolveCachePolicy, type CachePolicy, type EdgeBehavior, type OriginRequestPolicy } from '../../../common/services/edge/edge-config'
 import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
 import { closeServer, formatAddress, listen, type ListenAddress } from '../../net/listen'
 import { BaseService } from '../base-service'
@@ -17,7 +17,7 @@ import { forwardable, mergeHeaders, readBody, varyOf } from './edge-http'
 import { parseCacheControl } from './cache-control'
 import { decideTtl } from './ttl'
 import { originRequest } from './origin-request'
-import { managedResponseHeadersPolicies } from '../../../common/services/edge/response-headers-policy'
+import { managedResponseHeadersPolicies, type ResponseHeadersPolicy } from '../../../common/services/edge/response-headers-policy'
 import { errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
 
 const requestTopic = diagnosticsChannel.channel(trafficTopic('edge'))
@@ -47,7 +47,8 @@ export class EdgeService extends BaseService<'edge'> {
   private server: Server | undefined
   private bound: ListenAddress | undefined
   private cache: EdgeCache
-  private behaviors: { match: RegExp; behavior: EdgeBehavior }[] = []
+  /** Behaviors in order, with their policies resolved once per configuration rather than per request. */
+  private behaviors: { match: RegExp; behavior: EdgeBehavior; cachePolicy: CachePolicy; headersPolicy: ResponseHeadersPolicy | undefined; originRequestPolicy: OriginRequestPolicy | undefined }[] = []
   /** Misses being fetched, by cache key: concurrent viewers of the same object wait for one fetch. */
   private readonly inflight = new Map<string, Promise<void>>()
   private readonly distributionId = `d${randomBytes(7).toString('hex')}`
@@ -69,9 +70,16 @@ export class EdgeService extends BaseService<'edge'> {
   }
 
   private compile(): void {
+    const resolved = (match: RegExp, behavior: EdgeBehavior) => ({
+      match,
+      behavior,
+      cachePolicy: resolveCachePolicy(behavior.cachePolicy),
+      headersPolicy: typeof behavior.responseHeadersPolicy === 'string' ? managedResponseHeadersPolicies[behavior.responseHeadersPolicy] : behavior.responseHeadersPolicy,
+      originRequestPolicy: typeof behavior.originRequestPolicy === 'string' ? managedOriginRequestPolicies[behavior.originRequestPolicy] : behavior.originRequestPolicy
+    })
     this.behaviors = [
-      ...this.spec.config.behaviors.map((behavior) => ({ match: compilePathPattern(behavior.pathPattern), behavior })),
-      { match: /^/, behavior: { ...this.spec.config.defaultBehavior, pathPattern: '*' } }
+      ...this.spec.config.behaviors.map((behavior) => resolved(compilePathPattern(behavior.pathPattern), behavior)),
+      resolved(/^/, { ...this.spec.config.defaultBehavior, pathPattern: '*' })
     ]
   }
 
@@ -157,18 +165,16 @@ export class EdgeService extends BaseService<'edge'> {
   }
 
   private async serve(request: IncomingMessage, response: ServerResponse, method: string, url: URL): Promise<Outcome> {
-    const { behavior } = this.behaviors.find((entry) => entry.match.test(url.pathname))!
+    const { behavior, cachePolicy: policy, headersPolicy, originRequestPolicy: orp } = this.behaviors.find((entry) => entry.match.test(url.pathname))!
     const which = `behavior ${behavior.pathPattern ?? '*'} → origin ${behavior.origin}`
     if (!methodSets[behavior.allowedMethods].includes(method)) {
       const text = 'This distribution is not configured to allow the HTTP request method that was used for this request.'
       return { status: 403, result: 'Error', explanation: `${which}: ${method} is not in its allowed methods (${behavior.allowedMethods})`, bytesOut: this.viewer.sendError(response, 403, text) }
     }
-    if (behavior.responseHeadersPolicy !== undefined) {
-      const headersPolicy = typeof behavior.responseHeadersPolicy === 'string' ? managedResponseHeadersPolicies[behavior.responseHeadersPolicy]! : behavior.responseHeadersPolicy
+    if (headersPolicy !== undefined) {
       const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined)
       this.viewer.useHeadersPolicy(response, { policy: headersPolicy, method, origin: header('origin'), preflightMethod: header('access-control-request-method') })
     }
-    const policy = resolveCachePolicy(behavior.cachePolicy)
     const cacheable = method === 'GET' || method === 'HEAD'
     const acceptEncoding = normaliseAcceptEncoding(request.headers['accept-encoding'], policy)
     // The normalised Accept-Encoding is part of the key: br, gzip and plain copies are separate objects.
@@ -184,7 +190,6 @@ export class EdgeService extends BaseService<'edge'> {
     const conditional: IncomingHttpHeaders = {}
     if (cached?.headers['etag']) conditional['if-none-match'] = String(cached.headers['etag'])
     if (cached?.headers['last-modified']) conditional['if-modified-since'] = String(cached.headers['last-modified'])
-    const orp = typeof behavior.originRequestPolicy === 'string' ? managedOriginRequestPolicies[behavior.originRequestPolicy] : behavior.originRequestPolicy
     const outgoing = originRequest(url, request.headers, policy, orp)
     const fetch = (viewerBody?: Buffer) =>
       this.origins.fetch(behavior.origin, method, outgoing, request, Object.keys(conditional).length ? conditional : undefined, viewerBody, acceptEncoding)

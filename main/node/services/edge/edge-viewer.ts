@@ -50,6 +50,15 @@ export class ViewerResponses {
     return (this.applied.get(response) ?? []).join('; ')
   }
 
+  private readonly idPrefix = randomBytes(18).toString('base64url')
+  private idCounter = 0
+
+  /** A unique `x-amz-cf-id` per response: a random prefix per distribution and a counter (no crypto per request). */
+  private nextRequestId(): string {
+    this.idCounter = (this.idCounter + 1) % 2 ** 48
+    return `${this.idPrefix}${this.idCounter.toString(36).padStart(10, '0')}`
+  }
+
   private note(response: ServerResponse, text: string): void {
     this.applied.set(response, [...(this.applied.get(response) ?? []), text])
   }
@@ -99,7 +108,7 @@ export class ViewerResponses {
       'x-cache': `${result} from cloudfront`,
       via: `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`,
       'x-amz-cf-pop': 'LAB1-P1',
-      'x-amz-cf-id': randomBytes(21).toString('base64url')
+      'x-amz-cf-id': this.nextRequestId()
     }
     if (result !== 'Miss') headers['age'] = String(age)
     const viewer = this.policies.get(response)
