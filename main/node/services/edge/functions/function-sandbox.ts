@@ -114,7 +114,8 @@ export class FunctionSandbox {
     const problems = staticProblems(code, runtime)
     if (problems.some((p) => p.message.includes('10 KB'))) return { ok: false, errors: problems }
     const message: CheckMessage = { type: 'check', code, runtime: runtimeTag(runtime) }
-    const reply = await this.enqueue(() => this.send(message, this.hardTimeoutMs))
+    // Parsing only, no user code runs: the compile allowance is the whole limit.
+    const reply = await this.enqueue(() => this.send(message, this.hardTimeoutMs + COMPILE_ALLOWANCE_MS))
     const syntax = 'problems' in reply ? reply.problems : [{ line: 1, column: 1, message: 'The code could not be checked' }]
     const errors = [...syntax, ...problems].sort((a, b) => a.line - b.line || a.column - b.column)
     return errors.length === 0 ? { ok: true } : { ok: false, errors }
