@@ -97,6 +97,14 @@ const behaviorFields = {
     .union([z.enum(Object.keys(managedOriginRequestPolicies) as [string, ...string[]]), originRequestPolicySchema])
     .optional()
     .describe('What the origin gets besides the cache key: a managed policy (AllViewer, AllViewerExceptHostHeader, CORS-CustomOrigin, ...) or headers, cookies and query strings of your own. Without one, only the cache key reaches the origin.'),
+  functionAssociations: z
+    .object({
+      viewerRequest: z.string().optional().describe('Id of a function (in `functions`) run on each viewer request, before the cache.'),
+      viewerResponse: z.string().optional().describe('Id of a function run on each response, before it goes to the viewer.')
+    })
+    .strict()
+    .optional()
+    .describe('CloudFront Functions for this behavior.'),
   responseHeadersPolicy: z
     .union([z.enum(Object.keys(managedResponseHeadersPolicies) as [string, ...string[]]), responseHeadersPolicySchema])
     .optional()
@@ -143,6 +151,25 @@ export const edgeConfigSchema = z
       .describe('Cache behaviors, in order; the default behavior comes last.'),
     defaultBehavior: z.object(behaviorFields).strict().describe('The `*` behavior.'),
     cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('Cache size; least recently used objects go first.'),
+    functions: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _, up to 64'),
+            runtime: z.enum(['cloudfront-js-1.0', 'cloudfront-js-2.0']).default('cloudfront-js-2.0'),
+            code: z.string().max(10_240).optional().describe('The function\'s source (at most 10 KB), with a `handler(event)` function.'),
+            file: z.string().min(1).optional().describe('Or a file with the source, relative to the lab file.'),
+            keyValueStore: z.string().optional().describe('Id of a key value store (in `keyValueStores`) the function reads (runtime 2.0).')
+          })
+          .strict()
+          .refine((f) => (f.code === undefined) !== (f.file === undefined), { message: 'give either code or file' })
+      )
+      .default([])
+      .describe('CloudFront Functions, run sandboxed in QuickJS.'),
+    keyValueStores: z
+      .array(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), entries: z.record(z.string().max(512), z.string().max(1024)).default({}) }).strict())
+      .default([])
+      .describe('Lab-managed CloudFront KeyValueStores: keys and values functions read with `cf.kvs()`.'),
     customErrorResponses: z
       .array(
         z
@@ -171,6 +198,20 @@ export const edgeConfigSchema = z
     config.behaviors.forEach((behavior, index) => {
       if (!targets.has(behavior.origin)) ctx.addIssue({ code: 'custom', path: ['behaviors', index, 'origin'], message: `unknown origin or origin group "${behavior.origin}"` })
     })
+    const functions = new Map(config.functions.map((f) => [f.id, f]))
+    const stores = new Set(config.keyValueStores.map((k) => k.id))
+    config.functions.forEach((fn, index) => {
+      if (fn.keyValueStore !== undefined && !stores.has(fn.keyValueStore)) ctx.addIssue({ code: 'custom', path: ['functions', index, 'keyValueStore'], message: `unknown key value store "${fn.keyValueStore}"` })
+      if (fn.keyValueStore !== undefined && fn.runtime === 'cloudfront-js-1.0') ctx.addIssue({ code: 'custom', path: ['functions', index, 'keyValueStore'], message: 'key value stores need runtime cloudfront-js-2.0' })
+    })
+    const checkAssociations = (path: (string | number)[], associations: EdgeBehaviorInput['functionAssociations']) => {
+      for (const event of ['viewerRequest', 'viewerResponse'] as const) {
+        const id = associations?.[event]
+        if (id !== undefined && !functions.has(id)) ctx.addIssue({ code: 'custom', path: [...path, 'functionAssociations', event], message: `unknown function "${id}"` })
+      }
+    }
+    config.behaviors.forEach((behavior, index) => checkAssociations(['behaviors', index], behavior.functionAssociations))
+    checkAssociations(['defaultBehavior'], config.defaultBehavior.functionAssociations)
     const codes = new Set<number>()
     config.customErrorResponses.forEach((custom, index) => {
       if (codes.has(custom.errorCode)) ctx.addIssue({ code: 'custom', path: ['customErrorResponses', index, 'errorCode'], message: `error code ${custom.errorCode} is configured twice` })
@@ -183,6 +224,7 @@ export const edgeConfigSchema = z
   })
 
 export type EdgeConfig = z.output<typeof edgeConfigSchema>
+type EdgeBehaviorInput = { functionAssociations?: { viewerRequest?: string; viewerResponse?: string } }
 export type EdgeBehavior = EdgeConfig['defaultBehavior'] & { pathPattern?: string }
 
 export function resolveCachePolicy(policy: EdgeBehavior['cachePolicy']): CachePolicy {

@@ -18,6 +18,7 @@ import { parseCacheControl } from './cache-control'
 import { decideTtl } from './ttl'
 import { originRequest } from './origin-request'
 import { managedResponseHeadersPolicies, type ResponseHeadersPolicy } from '../../../common/services/edge/response-headers-policy'
+import { EdgeFunctions } from './edge-functions'
 import { errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
 
 const requestTopic = diagnosticsChannel.channel(trafficTopic('edge'))
@@ -57,6 +58,7 @@ export class EdgeService extends BaseService<'edge'> {
   private readonly originLatency
   private readonly cacheBytes
   private readonly viewer: ViewerResponses
+  private functions: EdgeFunctions | undefined
 
   constructor(spec: ServiceSpecOf<'edge'>, ctx: ServiceContext) {
     super(spec, ctx)
@@ -83,7 +85,21 @@ export class EdgeService extends BaseService<'edge'> {
     ]
   }
 
+  /** Loads the distribution's CloudFront Functions and refuses code with syntax or runtime-rule errors. */
+  private async loadFunctions(config: ServiceSpecOf<'edge'>['config']): Promise<EdgeFunctions | undefined> {
+    if (!config.functions.length) return undefined
+    const functions = new EdgeFunctions(config, this.ctx.labDir, this.ctx.metrics)
+    const problems = await functions.check()
+    if (problems.length) {
+      await functions.dispose()
+      throw new LabError('LAB_ERR_CONFIG_INVALID', `CloudFront Functions: ${problems.join('; ')}`, { details: { problems } })
+    }
+    return functions
+  }
+
   protected async onStart(): Promise<void> {
+    this.functions = await this.loadFunctions(this.spec.config)
+    this.resources.add({ dispose: () => void this.functions?.dispose() })
     const server = createServer((request, response) => void this.handle(request, response))
     this.bound = await listen(server, this.spec.listen, this.id)
     this.server = server
@@ -96,14 +112,18 @@ export class EdgeService extends BaseService<'edge'> {
     this.server = undefined
   }
 
-  protected override onReconfigure(next: ServiceSpecOf<'edge'>): Promise<boolean> {
+  protected override async onReconfigure(next: ServiceSpecOf<'edge'>): Promise<boolean> {
     const { host, port } = this.spec.listen
-    if (next.listen.host !== host || next.listen.port !== port) return Promise.resolve(false)
+    if (next.listen.host !== host || next.listen.port !== port) return false
+    const functions = await this.loadFunctions(next.config)
+    const previous = this.functions
+    this.functions = functions
+    void previous?.dispose()
     this.spec = next
     this.compile()
     // Like a distribution update: the cache survives; a smaller budget evicts on the next store.
     if (next.config.cacheBytes < this.cache.bytes) this.cache = new EdgeCache(next.config.cacheBytes)
-    return Promise.resolve(true)
+    return true
   }
 
   endpoints(): ServiceEndpoint[] {
@@ -164,9 +184,33 @@ export class EdgeService extends BaseService<'edge'> {
     }
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse, method: string, url: URL): Promise<Outcome> {
+  private async serve(request: IncomingMessage, response: ServerResponse, method: string, viewerUrl: URL): Promise<Outcome> {
+    let url = viewerUrl
     const { behavior, cachePolicy: policy, headersPolicy, originRequestPolicy: orp } = this.behaviors.find((entry) => entry.match.test(url.pathname))!
     const which = `behavior ${behavior.pathPattern ?? '*'} → origin ${behavior.origin}`
+    const functions = this.functions
+    const associations = behavior.functionAssociations
+    if (functions && associations) {
+      const edgeRequest = () => ({ method, uri: url.pathname, querystring: url.search.slice(1), headers: functions.headerMapOf(request.headers), viewerIp: request.socket.remoteAddress ?? '' })
+      const context = { distributionDomainName: `${this.distributionId}.cloudfront.net`, distributionId: this.distributionId.toUpperCase(), requestId: randomBytes(12).toString('base64url') }
+      if (associations.viewerRequest !== undefined) {
+        const step = await functions.viewerRequest(associations.viewerRequest, edgeRequest(), context)
+        this.viewer.note(response, step.note)
+        if (step.kind === 'fail') return { status: step.status, result: 'Error', explanation: which, bytesOut: this.viewer.sendError(response, step.status, 'The CloudFront function associated with the CloudFront distribution could not run.') }
+        if (step.kind === 'respond') {
+          const generated = { key: '', path: url.pathname, status: step.status, headers: step.headers, body: step.body, storedAt: this.ctx.clock.now(), ttl: 0, ttlWhy: '' }
+          return { status: step.status, result: 'FunctionGeneratedResponse', explanation: which, bytesOut: await this.viewer.deliver(response, method, generated, 0, 'FunctionGeneratedResponse') }
+        }
+        // The function may have rewritten the URI, query string and headers: the rest of the request uses its version.
+        url = new URL(`${step.path}${step.query ? `?${step.query}` : ''}`, url)
+        request.headers = step.headers
+      }
+      if (associations.viewerResponse !== undefined) {
+        const id = associations.viewerResponse
+        const requestForResponse = edgeRequest()
+        this.viewer.useViewerResponseFunction(response, (status, headers) => functions.viewerResponse(id, requestForResponse, status, headers, context))
+      }
+    }
     if (!methodSets[behavior.allowedMethods].includes(method)) {
       const text = 'This distribution is not configured to allow the HTTP request method that was used for this request.'
       return { status: 403, result: 'Error', explanation: `${which}: ${method} is not in its allowed methods (${behavior.allowedMethods})`, bytesOut: this.viewer.sendError(response, 403, text) }

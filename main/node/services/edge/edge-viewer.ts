@@ -5,9 +5,13 @@ import type { ResponseHeadersPolicy } from '../../../common/services/edge/respon
 import type { ListenAddress } from '../../net/listen'
 import type { CachedObject } from './edge-cache'
 import { forwardable } from './edge-http'
+import type { ResponseStep } from './edge-functions'
 import { applyResponseHeadersPolicy } from './response-headers'
 
-export type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error'
+export type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error' | 'FunctionGeneratedResponse'
+
+/** A viewer-response function, bound to its request: given the response, what goes to the viewer. */
+export type ViewerResponseHook = (status: number, headers: Record<string, string | string[]>) => Promise<ResponseStep>
 
 /** Marks the distribution's requests for its own custom error pages. */
 export const errorPageHeader = 'x-netloom-error-page'
@@ -30,6 +34,7 @@ export class ViewerResponses {
   /** Responses to this distribution's own error page requests: never replaced by another error page. */
   private readonly errorPageRequests = new WeakSet<ServerResponse>()
   private readonly applied = new WeakMap<ServerResponse, string[]>()
+  private readonly responseHooks = new WeakMap<ServerResponse, ViewerResponseHook>()
 
   constructor(
     private readonly distributionId: string,
@@ -39,6 +44,10 @@ export class ViewerResponses {
 
   useHeadersPolicy(response: ServerResponse, viewer: ViewerHeaders): void {
     this.policies.set(response, viewer)
+  }
+
+  useViewerResponseFunction(response: ServerResponse, hook: ViewerResponseHook): void {
+    this.responseHooks.set(response, hook)
   }
 
   markErrorPageRequest(response: ServerResponse): void {
@@ -59,7 +68,7 @@ export class ViewerResponses {
     return `${this.idPrefix}${this.idCounter.toString(36).padStart(10, '0')}`
   }
 
-  private note(response: ServerResponse, text: string): void {
+  note(response: ServerResponse, text: string): void {
     this.applied.set(response, [...(this.applied.get(response) ?? []), text])
   }
 
@@ -73,16 +82,24 @@ export class ViewerResponses {
    * distribution (its behavior, cache and origin), with the configured status.
    */
   async deliver(response: ServerResponse, method: string, object: CachedObject, age: number, result: Result): Promise<number> {
+    let final = object
     const custom = this.customError(object.status)
     if (custom?.responsePagePath && !this.errorPageRequests.has(response)) {
       const page = await this.fetchErrorPage(custom.responsePagePath)
       if (page) {
         this.note(response, `custom error response: ${object.status} → ${custom.responsePagePath} (page ${page.status}) with status ${custom.responseCode ?? object.status}`)
-        return this.sendCached(response, method, { ...object, status: custom.responseCode ?? object.status, headers: page.headers, body: page.body }, age, result)
-      }
-      this.note(response, `custom error page ${custom.responsePagePath} could not be fetched: the origin's error is served`)
+        final = { ...object, status: custom.responseCode ?? object.status, headers: page.headers, body: page.body }
+      } else this.note(response, `custom error page ${custom.responsePagePath} could not be fetched: the origin's error is served`)
     }
-    return this.sendCached(response, method, object, age, result)
+    // The viewer-response function sees the response as it would leave, and may change status, headers or body.
+    const hook = this.responseHooks.get(response)
+    if (hook) {
+      const step = await hook(final.status, final.headers)
+      this.note(response, step.note)
+      if (step.kind === 'fail') return this.sendError(response, step.status, 'The CloudFront function associated with the CloudFront distribution could not run.')
+      final = { ...final, status: step.status, headers: step.headers, body: step.body ?? final.body }
+    }
+    return this.sendCached(response, method, final, age, result)
   }
 
   /** Fetches an error page from this distribution itself, marked so that its own errors are not replaced again. */
@@ -110,7 +127,7 @@ export class ViewerResponses {
       'x-amz-cf-pop': 'LAB1-P1',
       'x-amz-cf-id': this.nextRequestId()
     }
-    if (result !== 'Miss') headers['age'] = String(age)
+    if (result !== 'Miss' && result !== 'FunctionGeneratedResponse') headers['age'] = String(age)
     const viewer = this.policies.get(response)
     if (viewer) {
       const applied = applyResponseHeadersPolicy(viewer.policy, viewer, headers as Record<string, string | string[]>, { cacheResult: result, pop: 'LAB1-P1', requestId: String(headers['x-amz-cf-id']) })

@@ -280,4 +280,30 @@ describe('edge service', () => {
       diagnosticsChannel.unsubscribe('lab:edge:request', listener)
     }
   })
+
+  it('runs CloudFront Functions: viewer-request rewrites or answers, viewer-response adds headers, failures are 503', async () => {
+    const functions = [
+      { id: 'rewrite', code: "function handler(event) { var r = event.request; if (r.uri === '/old') { return { statusCode: 301, statusDescription: 'Moved', headers: { location: { value: '/new' } } } } r.uri = '/rewritten' + r.uri; r.headers['x-from-function'] = { value: 'yes' }; return r }" },
+      { id: 'stamp', code: "function handler(event) { var res = event.response; res.headers['x-stamped'] = { value: 'by-function' }; return res }" },
+      { id: 'broken', code: "function handler(event) { throw new Error('boom') }" }
+    ]
+    const { get } = await startEdge({
+      functions,
+      behaviors: [{ pathPattern: '/fail/*', origin: 'web', functionAssociations: { viewerRequest: 'broken' } }],
+      defaultBehavior: { origin: 'web', cachePolicy: 'CachingDisabled', originRequestPolicy: 'AllViewer', functionAssociations: { viewerRequest: 'rewrite', viewerResponse: 'stamp' } }
+    })
+    const answer = await fetch(`${edge!.endpoints()[0]!.url!}page`)
+    expect(await answer.text()).toBe('body v1 of /rewritten/page')
+    expect(answer.headers.get('x-stamped')).toBe('by-function')
+    expect(hits.at(-1)!.headers['x-from-function']).toBe('yes')
+    const moved = await fetch(`${edge!.endpoints()[0]!.url!}old`, { redirect: 'manual' })
+    expect(moved.status).toBe(301)
+    expect(moved.headers.get('location')).toBe('/new')
+    expect(moved.headers.get('x-cache')).toBe('FunctionGeneratedResponse from cloudfront')
+    expect((await get('/fail/x')).status).toBe(503)
+  })
+
+  it('refuses to start with a function that does not compile, naming its line', async () => {
+    await expect(startEdge({ functions: [{ id: 'bad', code: 'function handler(event) {\n  return event.request\n' }], defaultBehavior: { origin: 'web', functionAssociations: { viewerRequest: 'bad' } } })).rejects.toThrow(/function bad:\d+:\d+/)
+  })
 })

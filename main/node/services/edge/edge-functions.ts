@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { IncomingHttpHeaders } from 'node:http'
+import { isAbsolute, resolve } from 'node:path'
+import type { EdgeConfig } from '../../../common/services/edge/edge-config'
+import { LabError } from '../../../common/errors/lab-error'
+import type { MetricsScope } from '../../metrics/metrics-scope'
+import { applyViewerRequestResult, applyViewerResponseResult, FunctionReturnError, viewerRequestEvent, viewerResponseEvent, type EdgeRequest, type EventContext, type HeaderMap } from './functions/event'
+import { failureStatus, FunctionSandbox, type KvsInput } from './functions/function-sandbox'
+
+type FunctionConfig = EdgeConfig['functions'][number]
+
+interface Loaded {
+  config: FunctionConfig
+  code: string
+  kvs: KvsInput | undefined
+}
+
+export type RequestStep =
+  | { kind: 'continue'; path: string; query: string; headers: IncomingHttpHeaders; note: string }
+  | { kind: 'respond'; status: number; headers: HeaderMap; body: Buffer; note: string }
+  | { kind: 'fail'; status: number; note: string }
+
+export type ResponseStep = { kind: 'continue'; status: number; headers: HeaderMap; body: Buffer | undefined; note: string } | { kind: 'fail'; status: number; note: string }
+
+function headerMap(headers: IncomingHttpHeaders): HeaderMap {
+  const out: HeaderMap = {}
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value
+  return out
+}
+
+/**
+ * A distribution's CloudFront Functions: their code (inline or from a file next to the lab), their
+ * key value stores, and one sandbox (QuickJS in a worker) that runs them. Built per configuration.
+ */
+export class EdgeFunctions {
+  private readonly sandbox = new FunctionSandbox()
+  private readonly functions = new Map<string, Loaded>()
+  private readonly invocations
+  private readonly utilization
+
+  constructor(config: EdgeConfig, labDir: string, metrics: MetricsScope) {
+    const now = new Date().toISOString()
+    const stores = new Map(
+      config.keyValueStores.map((store) => {
+        const version = createHash('sha256').update(JSON.stringify(store.entries)).digest('hex').slice(0, 16)
+        const input: KvsInput = { id: store.id, version, meta: { creationDateTime: now, lastUpdatedDateTime: now, keyCount: Object.keys(store.entries).length }, entries: store.entries }
+        return [store.id, input]
+      })
+    )
+    for (const fn of config.functions) {
+      let code = fn.code
+      if (code === undefined) {
+        const path = isAbsolute(fn.file!) ? fn.file! : resolve(labDir, fn.file!)
+        try {
+          code = readFileSync(path, 'utf8')
+        } catch (error) {
+          throw new LabError('LAB_ERR_CONFIG_INVALID', `function ${fn.id}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+        }
+      }
+      this.functions.set(fn.id, { config: fn, code, kvs: fn.keyValueStore === undefined ? undefined : stores.get(fn.keyValueStore) })
+    }
+    this.invocations = metrics.counter('lab_edge_function_invocations_total', 'FunctionInvocations: CloudFront Function runs, by function, event and result.')
+    this.utilization = metrics.histogram('lab_edge_function_compute_utilization', 'FunctionComputeUtilization (0–100): handler time over the compute budget, by function.')
+  }
+
+  /** Syntax and runtime-rule problems of every function, for the start of the service. */
+  async check(): Promise<string[]> {
+    const problems: string[] = []
+    for (const [id, fn] of this.functions) {
+      const result = await this.sandbox.check(fn.code, fn.config.runtime)
+      if (!result.ok) problems.push(...result.errors.map((e) => `function ${id}:${e.line}:${e.column}: ${e.message}`))
+    }
+    return problems
+  }
+
+  async viewerRequest(id: string, request: EdgeRequest, context: EventContext): Promise<RequestStep> {
+    const fn = this.functions.get(id)!
+    const event = viewerRequestEvent(request, context)
+    const run = await this.sandbox.run({ code: fn.code, runtime: fn.config.runtime, eventType: 'viewer-request', event, kvs: fn.kvs })
+    const logs = run.logs.length ? ` (logged: ${run.logs.join(' | ')})` : ''
+    if (!run.ok) {
+      this.invocations.inc({ function: id, event: 'viewer-request', result: run.kind })
+      return { kind: 'fail', status: failureStatus(run.kind), note: `viewer-request function ${id} failed (${run.kind}: ${run.message})${logs}` }
+    }
+    this.invocations.inc({ function: id, event: 'viewer-request', result: 'ok' })
+    this.utilization.observe(run.computeUtilization, { function: id })
+    try {
+      const outcome = applyViewerRequestResult(event, request, run.result)
+      if (outcome.type === 'response')
+        return { kind: 'respond', status: outcome.response.statusCode, headers: outcome.response.headers, body: outcome.body ?? Buffer.alloc(0), note: `viewer-request function ${id} answered ${outcome.response.statusCode} itself (compute ${run.computeUtilization})${logs}` }
+      const headers: IncomingHttpHeaders = {}
+      for (const [name, value] of Object.entries(outcome.request.headers)) headers[name.toLowerCase()] = value
+      return { kind: 'continue', path: outcome.request.uri, query: outcome.request.querystring, headers, note: `viewer-request function ${id} ran (compute ${run.computeUtilization})${logs}` }
+    } catch (error) {
+      if (!(error instanceof FunctionReturnError)) throw error
+      return { kind: 'fail', status: 502, note: `viewer-request function ${id} returned what CloudFront refuses: ${error.message}` }
+    }
+  }
+
+  async viewerResponse(id: string, request: EdgeRequest, status: number, headers: HeaderMap, context: EventContext): Promise<ResponseStep> {
+    const fn = this.functions.get(id)!
+    const event = viewerResponseEvent(request, { statusCode: status, headers }, context)
+    const run = await this.sandbox.run({ code: fn.code, runtime: fn.config.runtime, eventType: 'viewer-response', event, kvs: fn.kvs })
+    if (!run.ok) {
+      this.invocations.inc({ function: id, event: 'viewer-response', result: run.kind })
+      return { kind: 'fail', status: failureStatus(run.kind), note: `viewer-response function ${id} failed (${run.kind}: ${run.message})` }
+    }
+    this.invocations.inc({ function: id, event: 'viewer-response', result: 'ok' })
+    this.utilization.observe(run.computeUtilization, { function: id })
+    try {
+      const outcome = applyViewerResponseResult(event, run.result)
+      return { kind: 'continue', status: outcome.response.statusCode, headers: outcome.response.headers, body: outcome.body, note: `viewer-response function ${id} ran (compute ${run.computeUtilization})` }
+    } catch (error) {
+      if (!(error instanceof FunctionReturnError)) throw error
+      return { kind: 'fail', status: 502, note: `viewer-response function ${id} returned what CloudFront refuses: ${error.message}` }
+    }
+  }
+
+  headerMapOf(headers: IncomingHttpHeaders): HeaderMap {
+    return headerMap(headers)
+  }
+
+  dispose(): Promise<void> {
+    return this.sandbox.dispose()
+  }
+}
