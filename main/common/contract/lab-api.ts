@@ -4,6 +4,7 @@ import { serviceIdSchema } from '../topology/lab-schema'
 import type {
   ApplyReport,
   DnsQueryResult,
+  FunctionTestResult,
   HttpProbeResult,
   LabSnapshot,
   LogEntry,
@@ -80,6 +81,24 @@ export const labApiParams = {
   'edge.invalidate': z
     .object({ serviceId: serviceIdSchema, paths: z.array(z.string().min(1).max(4000)).min(1).max(3000) })
     .strict(),
+  /**
+   * Run a CloudFront Function's code (published or not) against a sample viewer event, as the
+   * console's Test tab does: the result, its logs and compute utilization, or why it failed.
+   */
+  'edge.testFunction': z
+    .object({
+      serviceId: serviceIdSchema,
+      code: z.string().max(20_000),
+      runtime: z.enum(['cloudfront-js-1.0', 'cloudfront-js-2.0']),
+      eventType: z.enum(['viewer-request', 'viewer-response']),
+      /** The sample request: method, path with query string, headers. */
+      request: z
+        .object({ method: z.string().default('GET'), path: z.string().regex(/^\//).default('/'), headers: z.record(z.string(), z.string()).default({}) })
+        .strict()
+        .prefault({}),
+      keyValueStore: z.string().optional()
+    })
+    .strict(),
   'system.info': empty
 } as const
 
@@ -102,6 +121,7 @@ export interface LabResults {
   'http.probe': HttpProbeResult
   'dns.query': DnsQueryResult
   'edge.invalidate': { removed: number }
+  'edge.testFunction': FunctionTestResult
   'system.info': SystemInfo
 }
 

@@ -161,3 +161,8 @@ export interface DnsQueryResult {
   bytes: number
   server: string
 }
+
+/** What a CloudFront Function did with a sample event (LabApi `edge.testFunction`). */
+export type FunctionTestResult =
+  | { ok: true; output: string; logs: string[]; computeUtilization: number }
+  | { ok: false; error: string; logs: string[]; problems?: { line: number; column: number; message: string }[] }

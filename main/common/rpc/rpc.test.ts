@@ -66,6 +66,7 @@ function fakeApi() {
       server: '127.0.0.1#53'
     }),
     'edge.invalidate': record('edge.invalidate', { removed: 2 }),
+    'edge.testFunction': record('edge.testFunction', { ok: true as const, output: '{}', logs: ['hi'], computeUtilization: 3 }),
     'system.info': record('system.info', { version: '0.1.0', platform: 'linux', nodeVersion: 'v20', isRoot: false, mode: 'cli' as const })
   }
   return { api, seen }
@@ -142,6 +143,13 @@ describe('RPC round trips, one per domain', () => {
     client = connect(api).client
     expect(await client.call('edge.invalidate', { serviceId: 'cdn', paths: ['/images/*'] })).toEqual({ removed: 2 })
     expect(seen).toContainEqual(['edge.invalidate', { serviceId: 'cdn', paths: ['/images/*'] }])
+  })
+
+  it('edge.testFunction (defaults filled in by the schema)', async () => {
+    const { api, seen } = fakeApi()
+    client = connect(api).client
+    expect(await client.call('edge.testFunction', { serviceId: 'cdn', code: 'function handler(e) { return e.request }', runtime: 'cloudfront-js-2.0', eventType: 'viewer-request' })).toMatchObject({ ok: true, logs: ['hi'] })
+    expect(seen).toContainEqual(['edge.testFunction', { serviceId: 'cdn', code: 'function handler(e) { return e.request }', runtime: 'cloudfront-js-2.0', eventType: 'viewer-request', request: { method: 'GET', path: '/', headers: {} } }])
   })
 
   it('system.info', async () => {

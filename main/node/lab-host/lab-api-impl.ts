@@ -41,6 +41,11 @@ export function createLabApi(host: LabHost, mode: SystemInfo['mode']): LabApi {
       if (!(service instanceof EdgeService)) throw new LabError('LAB_ERR_SERVICE_NOT_FOUND', `no edge service "${serviceId}" in the running lab`)
       return { removed: service.invalidate(paths) }
     },
+    'edge.testFunction': async ({ serviceId, ...input }) => {
+      const service = host.service(serviceId)
+      if (!(service instanceof EdgeService)) throw new LabError('LAB_ERR_SERVICE_NOT_FOUND', `no edge service "${serviceId}" in the running lab`)
+      return service.testFunction({ ...input, request: { method: input.request?.method ?? 'GET', path: input.request?.path ?? '/', headers: input.request?.headers ?? {} } })
+    },
     'system.info': async () => ({
       version: packageJson.version,
       platform: `${process.platform}-${process.arch}`,

@@ -1,4 +1,5 @@
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker'
+import TsWorker from 'monaco-editor/language/typescript/ts.worker?worker'
 import YamlWorker from 'monaco-yaml/yaml.worker?worker'
 
 /**
@@ -8,7 +9,10 @@ import YamlWorker from 'monaco-yaml/yaml.worker?worker'
 export function installMonacoWorkers(): void {
   self.MonacoEnvironment = {
     getWorker(_workerId: string, label: string): Worker {
-      return label === 'yaml' ? new YamlWorker() : new EditorWorker()
+      if (label === 'yaml') return new YamlWorker()
+      // CloudFront Functions are JavaScript: completion and hover come from the TypeScript worker.
+      if (label === 'typescript' || label === 'javascript') return new TsWorker()
+      return new EditorWorker()
     }
   }
 }

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { isAbsolute, resolve } from 'node:path'
 import type { EdgeConfig } from '../../../common/services/edge/edge-config'
 import { LabError } from '../../../common/errors/lab-error'
+import type { FunctionTestResult } from '../../../common/contract/lab-types'
 import type { MetricsScope } from '../../metrics/metrics-scope'
 import { applyViewerRequestResult, applyViewerResponseResult, FunctionReturnError, viewerRequestEvent, viewerResponseEvent, type EdgeRequest, type EventContext, type HeaderMap } from './functions/event'
 import { failureStatus, FunctionSandbox, type KvsInput } from './functions/function-sandbox'
@@ -36,12 +37,13 @@ function headerMap(headers: IncomingHttpHeaders): HeaderMap {
 export class EdgeFunctions {
   private readonly sandbox = new FunctionSandbox()
   private readonly functions = new Map<string, Loaded>()
+  private readonly stores: Map<string, KvsInput>
   private readonly invocations
   private readonly utilization
 
   constructor(config: EdgeConfig, labDir: string, metrics: MetricsScope) {
     const now = new Date().toISOString()
-    const stores = new Map(
+    this.stores = new Map(
       config.keyValueStores.map((store) => {
         const version = createHash('sha256').update(JSON.stringify(store.entries)).digest('hex').slice(0, 16)
         const input: KvsInput = { id: store.id, version, meta: { creationDateTime: now, lastUpdatedDateTime: now, keyCount: Object.keys(store.entries).length }, entries: store.entries }
@@ -58,7 +60,7 @@ export class EdgeFunctions {
           throw new LabError('LAB_ERR_CONFIG_INVALID', `function ${fn.id}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
         }
       }
-      this.functions.set(fn.id, { config: fn, code, kvs: fn.keyValueStore === undefined ? undefined : stores.get(fn.keyValueStore) })
+      this.functions.set(fn.id, { config: fn, code, kvs: fn.keyValueStore === undefined ? undefined : this.stores.get(fn.keyValueStore) })
     }
     this.invocations = metrics.counter('lab_edge_function_invocations_total', 'FunctionInvocations: CloudFront Function runs, by function, event and result.')
     this.utilization = metrics.histogram('lab_edge_function_compute_utilization', 'FunctionComputeUtilization (0–100): handler time over the compute budget, by function.')
@@ -117,8 +119,23 @@ export class EdgeFunctions {
     }
   }
 
+  /** The key value store a test run reads, by id. */
+  store(id: string | undefined): KvsInput | undefined {
+    return id === undefined ? undefined : this.stores.get(id)
+  }
+
   headerMapOf(headers: IncomingHttpHeaders): HeaderMap {
     return headerMap(headers)
+  }
+
+  /** Runs code that need not be published against a sample event: the console's Test tab. */
+  async test(input: { code: string; runtime: 'cloudfront-js-1.0' | 'cloudfront-js-2.0'; eventType: 'viewer-request' | 'viewer-response'; request: EdgeRequest; keyValueStore?: string }, context: EventContext): Promise<FunctionTestResult> {
+    const checked = await this.sandbox.check(input.code, input.runtime)
+    if (!checked.ok) return { ok: false, error: 'the code does not compile', logs: [], problems: checked.errors }
+    const event = input.eventType === 'viewer-request' ? viewerRequestEvent(input.request, context) : viewerResponseEvent(input.request, { statusCode: 200, headers: { 'content-type': 'text/html' } }, context)
+    const run = await this.sandbox.run({ code: input.code, runtime: input.runtime, eventType: input.eventType, event, kvs: this.store(input.keyValueStore) })
+    if (!run.ok) return { ok: false, error: `${run.kind}: ${run.message}`, logs: run.logs }
+    return { ok: true, output: JSON.stringify(run.result, null, 2), logs: run.logs, computeUtilization: run.computeUtilization }
   }
 
   dispose(): Promise<void> {

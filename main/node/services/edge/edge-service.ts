@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { ServiceEndpoint } from '../../../common/contract/lab-types'
+import type { FunctionTestResult, ServiceEndpoint } from '../../../common/contract/lab-types'
 import { LabError } from '../../../common/errors/lab-error'
 import { managedOriginRequestPolicies, resolveCachePolicy, type CachePolicy, type EdgeBehavior, type OriginRequestPolicy } from '../../../common/services/edge/edge-config'
 import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
@@ -129,6 +129,15 @@ export class EdgeService extends BaseService<'edge'> {
   endpoints(): ServiceEndpoint[] {
     const address = this.bound ?? this.spec.listen
     return [{ protocol: 'http', host: address.host, port: address.port, url: `http://${formatAddress(address)}/` }]
+  }
+
+  /** Runs function code against a sample viewer event (LabApi `edge.testFunction`). */
+  async testFunction(input: { code: string; runtime: 'cloudfront-js-1.0' | 'cloudfront-js-2.0'; eventType: 'viewer-request' | 'viewer-response'; request: { method: string; path: string; headers: Record<string, string> }; keyValueStore?: string }): Promise<FunctionTestResult> {
+    const functions = this.functions ?? (this.functions = new EdgeFunctions(this.spec.config, this.ctx.labDir, this.ctx.metrics))
+    const url = new URL(input.request.path, 'http://edge.invalid')
+    const headers = { host: `${this.distributionId}.cloudfront.net`, ...Object.fromEntries(Object.entries(input.request.headers).map(([k, v]) => [k.toLowerCase(), v])) }
+    const request = { method: input.request.method, uri: url.pathname, querystring: url.search.slice(1), headers, viewerIp: '127.0.0.1' }
+    return functions.test({ ...input, request }, { distributionDomainName: `${this.distributionId}.cloudfront.net`, distributionId: this.distributionId.toUpperCase(), requestId: randomBytes(12).toString('base64url') })
   }
 
   /** Removes cached objects by CloudFront invalidation paths; returns how many went. */

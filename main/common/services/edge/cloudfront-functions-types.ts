@@ -4,7 +4,8 @@
  * Plain text in a module, so the renderer can import it without a loader; it describes what
  * sandbox-prelude.ts provides, per runtime.
  */
-import type { FunctionRuntimeVersion } from './limits'
+/** The CloudFront Functions runtimes (as in main/node/services/edge/functions/limits.ts). */
+type FunctionRuntimeVersion = 'cloudfront-js-1.0' | 'cloudfront-js-2.0'
 
 const EVENT = `
 /** A query string, header or request cookie value; multiValue lists every value when the name repeats. */
