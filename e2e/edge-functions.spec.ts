@@ -29,7 +29,7 @@ test('a viewer-response function edited in Monaco, tested, published, then seen 
   await expect(editor).toContainText('x-frame-options')
   await editor.locator('.monaco-editor').first().click()
   // Pasted, as a user would bring code in: typing it key by key would meet Monaco's auto-closing brackets.
-  await page.evaluate((text) => navigator.clipboard.writeText(text), edited)
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(edited)})`)
   await page.keyboard.press('ControlOrMeta+A')
   await page.keyboard.press('ControlOrMeta+V')
   await expect(page.getByText('Development version (not published)')).toBeVisible()

@@ -4,6 +4,7 @@ import { serviceIdSchema } from '../topology/lab-schema'
 import type {
   ApplyReport,
   DnsQueryResult,
+  EdgeCacheEntry,
   FunctionTestResult,
   HttpProbeResult,
   LabSnapshot,
@@ -99,6 +100,10 @@ export const labApiParams = {
       keyValueStore: z.string().optional()
     })
     .strict(),
+  /** The objects in an edge's cache: key, size, age and TTL (newest use last, at most 1,000). */
+  'edge.cacheEntries': z.object({ serviceId: serviceIdSchema }).strict(),
+  /** Remove one object from an edge's cache by its key. */
+  'edge.evict': z.object({ serviceId: serviceIdSchema, key: z.string().min(1).max(10_000) }).strict(),
   'system.info': empty
 } as const
 
@@ -122,6 +127,8 @@ export interface LabResults {
   'dns.query': DnsQueryResult
   'edge.invalidate': { removed: number }
   'edge.testFunction': FunctionTestResult
+  'edge.cacheEntries': { entries: EdgeCacheEntry[]; bytes: number; total: number }
+  'edge.evict': { removed: boolean }
   'system.info': SystemInfo
 }
 

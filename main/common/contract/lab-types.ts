@@ -166,3 +166,16 @@ export interface DnsQueryResult {
 export type FunctionTestResult =
   | { ok: true; output: string; logs: string[]; computeUtilization: number }
   | { ok: false; error: string; logs: string[]; problems?: { line: number; column: number; message: string }[] }
+
+/** One object in an edge's cache, as the cache browser shows it (LabApi `edge.cacheEntries`). */
+export interface EdgeCacheEntry {
+  key: string
+  path: string
+  status: number
+  bytes: number
+  ageSeconds: number
+  ttlSeconds: number
+  /** Why this TTL (CloudFront's rule that decided it). */
+  ttlWhy: string
+  contentType: string
+}

@@ -66,6 +66,8 @@ function fakeApi() {
       server: '127.0.0.1#53'
     }),
     'edge.invalidate': record('edge.invalidate', { removed: 2 }),
+    'edge.cacheEntries': record('edge.cacheEntries', { entries: [], bytes: 0, total: 0 }),
+    'edge.evict': record('edge.evict', { removed: true }),
     'edge.testFunction': record('edge.testFunction', { ok: true as const, output: '{}', logs: ['hi'], computeUtilization: 3 }),
     'system.info': record('system.info', { version: '0.1.0', platform: 'linux', nodeVersion: 'v20', isRoot: false, mode: 'cli' as const })
   }

@@ -37,13 +37,12 @@ export function createLabApi(host: LabHost, mode: SystemInfo['mode']): LabApi {
     'http.probe': (params) => probe(host, params),
     'dns.query': (params) => dnsQuery(host, params),
     'edge.invalidate': async ({ serviceId, paths }) => {
-      const service = host.service(serviceId)
-      if (!(service instanceof EdgeService)) throw new LabError('LAB_ERR_SERVICE_NOT_FOUND', `no edge service "${serviceId}" in the running lab`)
-      return { removed: service.invalidate(paths) }
+      return { removed: edgeService(host, serviceId).invalidate(paths) }
     },
+    'edge.cacheEntries': async ({ serviceId }) => edgeService(host, serviceId).cacheEntries(),
+    'edge.evict': async ({ serviceId, key }) => ({ removed: edgeService(host, serviceId).evict(key) }),
     'edge.testFunction': async ({ serviceId, ...input }) => {
-      const service = host.service(serviceId)
-      if (!(service instanceof EdgeService)) throw new LabError('LAB_ERR_SERVICE_NOT_FOUND', `no edge service "${serviceId}" in the running lab`)
+      const service = edgeService(host, serviceId)
       return service.testFunction({ ...input, request: { method: input.request?.method ?? 'GET', path: input.request?.path ?? '/', headers: input.request?.headers ?? {} } })
     },
     'system.info': async () => ({
@@ -101,6 +100,12 @@ async function probe(host: LabHost, params: Parameters<LabApi['http.probe']>[0])
       cause: error
     })
   }
+}
+
+function edgeService(host: LabHost, serviceId: string): EdgeService {
+  const service = host.service(serviceId)
+  if (!(service instanceof EdgeService)) throw new LabError('LAB_ERR_SERVICE_NOT_FOUND', `no edge service "${serviceId}" in the running lab`)
+  return service
 }
 
 /** A wildcard listen address is reached through loopback. */

@@ -28,6 +28,11 @@ export class EdgeCache {
     return this.objects.size
   }
 
+  /** The stored objects, most recently used last. */
+  list(): CachedObject[] {
+    return [...this.objects.values()]
+  }
+
   get(key: string): CachedObject | undefined {
     const object = this.objects.get(key)
     if (!object) return undefined

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { FunctionTestResult, ServiceEndpoint } from '../../../common/contract/lab-types'
+import type { EdgeCacheEntry, FunctionTestResult, ServiceEndpoint } from '../../../common/contract/lab-types'
 import { LabError } from '../../../common/errors/lab-error'
 import { managedOriginRequestPolicies, resolveCachePolicy, type CachePolicy, type EdgeBehavior, type OriginRequestPolicy } from '../../../common/services/edge/edge-config'
 import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
@@ -138,6 +138,32 @@ export class EdgeService extends BaseService<'edge'> {
     const headers = { host: `${this.distributionId}.cloudfront.net`, ...Object.fromEntries(Object.entries(input.request.headers).map(([k, v]) => [k.toLowerCase(), v])) }
     const request = { method: input.request.method, uri: url.pathname, querystring: url.search.slice(1), headers, viewerIp: '127.0.0.1' }
     return functions.test({ ...input, request }, { distributionDomainName: `${this.distributionId}.cloudfront.net`, distributionId: this.distributionId.toUpperCase(), requestId: randomBytes(12).toString('base64url') })
+  }
+
+  /** What the cache holds, for the cache browser. */
+  cacheEntries(): { entries: EdgeCacheEntry[]; bytes: number; total: number } {
+    const now = this.ctx.clock.now()
+    const all = this.cache.list()
+    const entries = all.slice(-1000).map((object) => ({
+      key: object.key,
+      path: object.path,
+      status: object.status,
+      bytes: object.body.length,
+      ageSeconds: Math.floor((now - object.storedAt) / 1000),
+      ttlSeconds: object.ttl,
+      ttlWhy: object.ttlWhy,
+      contentType: String(object.headers['content-type'] ?? '')
+    }))
+    return { entries, bytes: this.cache.bytes, total: all.length }
+  }
+
+  /** Removes one object by its cache key. */
+  evict(key: string): boolean {
+    const found = this.cache.get(key) !== undefined
+    this.cache.delete(key)
+    this.cacheBytes.set(this.cache.bytes)
+    if (found) this.ctx.log.info(`evicted ${key}`)
+    return found
   }
 
   /** Removes cached objects by CloudFront invalidation paths; returns how many went. */

@@ -306,4 +306,19 @@ describe('edge service', () => {
   it('refuses to start with a function that does not compile, naming its line', async () => {
     await expect(startEdge({ functions: [{ id: 'bad', code: 'function handler(event) {\n  return event.request\n' }], defaultBehavior: { origin: 'web', functionAssociations: { viewerRequest: 'bad' } } })).rejects.toThrow(/function bad:\d+:\d+/)
   })
+
+  it('lists what the cache holds with age and TTL, and evicts one object by key', async () => {
+    nextHeaders = { 'cache-control': 'max-age=60' }
+    const { get, clock } = await startEdge({})
+    await get('/a')
+    await get('/b')
+    clock.advance(5_000)
+    const listed = edge!.cacheEntries()
+    expect(listed.total).toBe(2)
+    expect(listed.entries.map((e) => [e.path, e.ageSeconds, e.ttlSeconds])).toEqual([['/a', 5, 60], ['/b', 5, 60]])
+    expect(edge!.evict(listed.entries[0]!.key)).toBe(true)
+    expect(edge!.evict(listed.entries[0]!.key)).toBe(false)
+    expect((await get('/a')).cache).toBe('Miss from cloudfront')
+    expect((await get('/b')).cache).toBe('Hit from cloudfront')
+  })
 })
