@@ -1,3 +1,4 @@
+import type { X509Certificate as PeculiarCertificate } from '@peculiar/x509'
 import { X509Certificate as NodeX509Certificate, randomBytes, type webcrypto } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
@@ -26,7 +27,7 @@ export class LabCa {
     readonly dataDir: string,
     /** The CA certificate in PEM: what `netloom ca export` writes and clients trust. */
     readonly certPem: string,
-    readonly certificate: x509.X509Certificate,
+    readonly certificate: PeculiarCertificate,
     /** Non-extractable: it signs leaf certificates and never leaves this process. */
     readonly signingKey: webcrypto.CryptoKey,
     /** SHA-256 fingerprint, `AB:CD:…`, as browsers and `openssl x509 -fingerprint -sha256` show it. */
@@ -129,7 +130,7 @@ export function randomSerial(): string {
 }
 
 async function parseCa(paths: ReturnType<typeof caPaths>, files: { cert: string; key: string }, now: number) {
-  let certificate: x509.X509Certificate
+  let certificate: PeculiarCertificate
   let nodeCert: NodeX509Certificate
   try {
     certificate = new x509.X509Certificate(files.cert)
