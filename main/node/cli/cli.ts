@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import packageJson from '../../../package.json'
+import { caExport } from './ca-command'
 import { exitCodes, type CliIo } from './cli-io'
 import { openApiExport, openApiImport } from './openapi-command'
 import { schemaCommand } from './schema-command'
@@ -23,6 +24,8 @@ Commands:
   openapi import FILE     Print an OpenAPI 3 document as a lab API (paste it under config.apis)
       --id ID             The API id (required)
       --type http|rest    The kind of API to make (default http)
+  ca export               Print the lab CA certificate (made on first use) for clients to trust
+      --out FILE          Write FILE instead of printing
   schema                  Print the JSON Schema of lab files
   help                    Show this help
   version                 Print the version
@@ -70,6 +73,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (!values.id) return usageError(io, 'openapi import needs --id ID')
         if (values.type !== 'http' && values.type !== 'rest') return usageError(io, `--type must be http or rest, got "${values.type}"`)
         return await openApiImport(positionals[0]!, { id: values.id, type: values.type }, io)
+      }
+      case 'ca': {
+        const [action, ...args] = rest
+        const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } })
+        if (action !== 'export') return usageError(io, 'ca takes export')
+        if (positionals.length > 0) return usageError(io, 'ca export takes no FILE (use --out FILE)')
+        return await caExport(values, io)
       }
       case 'schema':
         return schemaCommand(io)
