@@ -28,6 +28,8 @@ export async function startLab(example: string): Promise<RunningLab & { stop(): 
   await writeFile(file, source.replace(/port: \d+/g, 'port: 0'))
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'bin/netloom.mjs'), 'up', file, '--ui'], {
     cwd: dir,
+    // A lab CA made for a test stays in the test's folder, never in the user's data directory.
+    env: { ...process.env, NETLOOM_DATA_DIR: join(dir, 'data') },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let stdout = ''

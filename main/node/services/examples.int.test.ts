@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadLab } from '../../common/topology/load-lab'
 import { LabHost } from '../lab-host/lab-host'
 import { MetricsRegistry } from '../metrics/metrics-registry'
@@ -11,6 +12,17 @@ const examplesDir = fileURLToPath(new URL('../../../resources/examples/', import
 const examples = (await readdir(examplesDir)).filter((name) => /\.ya?ml$/.test(name))
 
 describe('every example lab', () => {
+  // A lab CA made for an example with https stays in a temp folder, never in the user's data directory.
+  let data: string
+  beforeAll(async () => {
+    data = await mkdtemp(join(tmpdir(), 'netloom-examples-'))
+    process.env['NETLOOM_DATA_DIR'] = data
+  })
+  afterAll(async () => {
+    delete process.env['NETLOOM_DATA_DIR']
+    await rm(data, { recursive: true, force: true })
+  })
+
   it('exists', () => expect(examples.length).toBeGreaterThan(0))
 
   it.each(examples)('%s is valid and starts, answers and stops', async (name) => {

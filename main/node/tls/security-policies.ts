@@ -6,22 +6,9 @@ import { getCiphers } from 'node:tls'
  * 2023 awsdocs snapshot). Each protocol and cipher below is in every policy from SSLv3 up to and including
  * the one named next to it: the published table has that shape.
  */
-export const securityPolicyNames = [
-  'SSLv3',
-  'TLSv1',
-  'TLSv1_2016',
-  'TLSv1.1_2016',
-  'TLSv1.2_2018',
-  'TLSv1.2_2019',
-  'TLSv1.2_2021',
-  'TLSv1.2_2025',
-  'TLSv1.3_2025'
-] as const
+import { defaultSecurityPolicy, securityPolicyNames, type SecurityPolicyName } from '../../common/services/edge/security-policy-names'
 
-export type SecurityPolicyName = (typeof securityPolicyNames)[number]
-
-/** CloudFront's recommendation for new distributions since 2021. */
-export const defaultSecurityPolicy: SecurityPolicyName = 'TLSv1.2_2021'
+export { defaultSecurityPolicy, securityPolicyNames, type SecurityPolicyName }
 
 type Protocol = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'
 

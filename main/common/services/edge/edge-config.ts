@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { managedResponseHeadersPolicies, responseHeadersPolicySchema } from './response-headers-policy'
+import { defaultSecurityPolicy, securityPolicyNames } from './security-policy-names'
 
 const useOriginCacheControlHeaders = {
   minTtl: 0,
@@ -97,6 +98,10 @@ const behaviorFields = {
     .union([z.enum(Object.keys(managedOriginRequestPolicies) as [string, ...string[]]), originRequestPolicySchema])
     .optional()
     .describe('What the origin gets besides the cache key: a managed policy (AllViewer, AllViewerExceptHostHeader, CORS-CustomOrigin, ...) or headers, cookies and query strings of your own. Without one, only the cache key reaches the origin.'),
+  viewerProtocolPolicy: z
+    .enum(['allow-all', 'redirect-to-https', 'https-only'])
+    .default('allow-all')
+    .describe('Plain HTTP viewers: served, redirected to HTTPS (301 for GET/HEAD, 307 otherwise), or refused with 403. Needs `https`.'),
   functionAssociations: z
     .object({
       viewerRequest: z.string().optional().describe('Id of a function (in `functions`) run on each viewer request, before the cache.'),
@@ -151,6 +156,15 @@ export const edgeConfigSchema = z
       .describe('Cache behaviors, in order; the default behavior comes last.'),
     defaultBehavior: z.object(behaviorFields).strict().describe('The `*` behavior.'),
     cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('Cache size; least recently used objects go first.'),
+    https: z
+      .object({
+        port: z.number().int().min(0).max(65535).default(0).describe('Port of the HTTPS listener (0: any free port), on the service\'s listen host.'),
+        names: z.array(z.string().min(1)).min(1).default(['localhost', '127.0.0.1']).describe('Names and addresses the certificates cover (SNI picks per name); issued by the lab CA.'),
+        securityPolicy: z.enum(securityPolicyNames).default(defaultSecurityPolicy).describe('CloudFront security policy: the lowest TLS version and the ciphers offered.')
+      })
+      .strict()
+      .optional()
+      .describe('TLS at the edge: HTTP/2 and HTTP/1.1 over TLS with certificates from the lab CA (`netloom ca export` to trust it).'),
     functions: z
       .array(
         z
@@ -212,6 +226,11 @@ export const edgeConfigSchema = z
     }
     config.behaviors.forEach((behavior, index) => checkAssociations(['behaviors', index], behavior.functionAssociations))
     checkAssociations(['defaultBehavior'], config.defaultBehavior.functionAssociations)
+    if (!config.https)
+      [...config.behaviors, config.defaultBehavior].forEach((behavior, index) => {
+        if (behavior.viewerProtocolPolicy !== 'allow-all')
+          ctx.addIssue({ code: 'custom', path: index < config.behaviors.length ? ['behaviors', index, 'viewerProtocolPolicy'] : ['defaultBehavior', 'viewerProtocolPolicy'], message: `${behavior.viewerProtocolPolicy} needs an HTTPS listener: add https: {} to the distribution` })
+      })
     const codes = new Set<number>()
     config.customErrorResponses.forEach((custom, index) => {
       if (codes.has(custom.errorCode)) ctx.addIssue({ code: 'custom', path: ['customErrorResponses', index, 'errorCode'], message: `error code ${custom.errorCode} is configured twice` })

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createSecureServer, type Http2SecureServer } from 'node:http2'
+import type { TLSSocket } from 'node:tls'
+import { dataDir } from '../../tls/data-dir'
+import { LabCa } from '../../tls/lab-ca'
+import { tlsOptionsFor } from '../../tls/sni'
 import type { EdgeCacheEntry, FunctionTestResult, ServiceEndpoint } from '../../../common/contract/lab-types'
 import { LabError } from '../../../common/errors/lab-error'
 import { managedOriginRequestPolicies, resolveCachePolicy, type CachePolicy, type EdgeBehavior, type OriginRequestPolicy } from '../../../common/services/edge/edge-config'
@@ -47,6 +52,9 @@ interface Outcome {
 export class EdgeService extends BaseService<'edge'> {
   private server: Server | undefined
   private bound: ListenAddress | undefined
+  private secure: Http2SecureServer | undefined
+  private secureBound: ListenAddress | undefined
+  private secureSockets = new Set<TLSSocket>()
   private cache: EdgeCache
   /** Behaviors in order, with their policies resolved once per configuration rather than per request. */
   private behaviors: { match: RegExp; behavior: EdgeBehavior; cachePolicy: CachePolicy; headersPolicy: ResponseHeadersPolicy | undefined; originRequestPolicy: OriginRequestPolicy | undefined }[] = []
@@ -104,17 +112,45 @@ export class EdgeService extends BaseService<'edge'> {
     this.bound = await listen(server, this.spec.listen, this.id)
     this.server = server
     this.resources.add({ dispose: () => server.closeAllConnections() })
+    const https = this.spec.config.https
+    if (https) {
+      // TLS at the edge: certificates for the lab's names from the user's lab CA; HTTP/2, or HTTP/1.1 by ALPN.
+      const tls = await tlsOptionsFor({ ca: await LabCa.load(dataDir()), names: https.names, securityPolicy: https.securityPolicy })
+      const secure = createSecureServer({ ...tls, allowHTTP1: true }, (request, response) => void this.handle(request as unknown as IncomingMessage, response as unknown as ServerResponse))
+      this.secureBound = await listen(secure as unknown as Server, { host: this.spec.listen.host, port: https.port }, `${this.id} (https)`)
+      this.secure = secure
+      // An HTTP/2 server has no closeAllConnections: it keeps its TLS sockets, to end them on stop.
+      const sockets = new Set<TLSSocket>()
+      secure.on('secureConnection', (socket: TLSSocket) => {
+        sockets.add(socket)
+        socket.once('close', () => sockets.delete(socket))
+      })
+      this.secureSockets = sockets
+      this.resources.add({ dispose: () => sockets.forEach((socket) => socket.destroy()) })
+      this.ctx.log.info(`edge ${this.distributionId}.cloudfront.net also on https://${formatAddress(this.secureBound)}/ (${https.securityPolicy}, names ${https.names.join(', ')})`)
+    }
     this.ctx.log.info(`edge ${this.distributionId}.cloudfront.net on http://${formatAddress(this.bound)}/`)
   }
 
   protected async onStop(): Promise<void> {
     if (this.server) await closeServer(this.server, 2000)
     this.server = undefined
+    if (this.secure) {
+      const secure = this.secure
+      const closed = new Promise<void>((resolve) => secure.close(() => resolve()))
+      for (const socket of this.secureSockets) socket.end()
+      const timer = setTimeout(() => this.secureSockets.forEach((socket) => socket.destroy()), 2000)
+      await closed
+      clearTimeout(timer)
+    }
+    this.secure = undefined
+    this.secureBound = undefined
   }
 
   protected override async onReconfigure(next: ServiceSpecOf<'edge'>): Promise<boolean> {
     const { host, port } = this.spec.listen
     if (next.listen.host !== host || next.listen.port !== port) return false
+    if (JSON.stringify(next.config.https) !== JSON.stringify(this.spec.config.https)) return false
     const functions = await this.loadFunctions(next.config)
     const previous = this.functions
     this.functions = functions
@@ -128,7 +164,9 @@ export class EdgeService extends BaseService<'edge'> {
 
   endpoints(): ServiceEndpoint[] {
     const address = this.bound ?? this.spec.listen
-    return [{ protocol: 'http', host: address.host, port: address.port, url: `http://${formatAddress(address)}/` }]
+    const endpoints: ServiceEndpoint[] = [{ protocol: 'http', host: address.host, port: address.port, url: `http://${formatAddress(address)}/` }]
+    if (this.secureBound) endpoints.push({ protocol: 'https', host: this.secureBound.host, port: this.secureBound.port, url: `https://${formatAddress(this.secureBound)}/` })
+    return endpoints
   }
 
   /** Runs function code against a sample viewer event (LabApi `edge.testFunction`). */
@@ -182,6 +220,12 @@ export class EdgeService extends BaseService<'edge'> {
     const started = performance.now()
     const method = request.method ?? 'GET'
     const url = new URL(request.url ?? '/', 'http://edge.invalid')
+    // HTTP/2 names the host in a pseudo-header (read after the URL, which comes from `:path`); the rest
+    // of the edge reads `host`, and never forwards pseudo-headers.
+    if (request.httpVersionMajor === 2) {
+      request.headers.host ??= request.headers[':authority'] as string | undefined
+      for (const name of Object.keys(request.headers)) if (name.startsWith(':')) delete request.headers[name]
+    }
     if (request.headers[errorPageHeader] !== undefined && isLoopback(request.socket.remoteAddress)) {
       this.viewer.markErrorPageRequest(response)
       delete request.headers[errorPageHeader]
@@ -223,6 +267,18 @@ export class EdgeService extends BaseService<'edge'> {
     let url = viewerUrl
     const { behavior, cachePolicy: policy, headersPolicy, originRequestPolicy: orp } = this.behaviors.find((entry) => entry.match.test(url.pathname))!
     const which = `behavior ${behavior.pathPattern ?? '*'} → origin ${behavior.origin}`
+    const encrypted = (request.socket as TLSSocket).encrypted === true
+    if (!encrypted && behavior.viewerProtocolPolicy === 'https-only') {
+      return { status: 403, result: 'Error', explanation: `${which}: https-only, and this request came over plain HTTP`, bytesOut: this.viewer.sendError(response, 403, 'This distribution accepts HTTPS requests only.') }
+    }
+    if (!encrypted && behavior.viewerProtocolPolicy === 'redirect-to-https' && this.secureBound) {
+      const status = method === 'GET' || method === 'HEAD' ? 301 : 307
+      const host = (request.headers.host ?? 'localhost').replace(/:\d+$/, '')
+      const location = `https://${host}:${this.secureBound.port}${url.pathname}${url.search}`
+      response.writeHead(status, { location, 'content-length': 0, 'x-cache': 'Redirect from cloudfront' })
+      response.end()
+      return { status, result: 'Error', explanation: `${which}: redirect-to-https → ${location}`, bytesOut: 0 }
+    }
     const functions = this.functions
     const associations = behavior.functionAssociations
     if (functions && associations) {
