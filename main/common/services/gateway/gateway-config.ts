@@ -238,8 +238,9 @@ export const gatewayConfigSchema = z
           if (route.authorizer !== undefined && authorizers.get(route.authorizer)?.type === 'jwt')
             ctx.addIssue({ code: 'custom', path: ['apis', a, 'routes', r, 'authorizer'], message: 'WebSocket APIs have no JWT authorizers: use a request authorizer' })
         })
-        if (!/^\$request\.body\.[^\s]+$/.test(api.routeSelectionExpression) && !/\$\{request\.body\.[^}\s]+\}/.test(api.routeSelectionExpression))
-          ctx.addIssue({ code: 'custom', path: ['apis', a, 'routeSelectionExpression'], message: 'write $request.body.NAME, or text with ${request.body.NAME} in it' })
+        const expression = api.routeSelectionExpression
+        if (!/^\$request\.body\.[^\s]+$/.test(expression) && expression !== '$default' && expression.replace(/\$\{request\.body\.[^}\s]+\}/g, '').includes('$'))
+          ctx.addIssue({ code: 'custom', path: ['apis', a, 'routeSelectionExpression'], message: 'write $request.body.NAME, text with ${request.body.NAME} in it, or a static route key' })
       } else if (api.type === 'http') {
         api.routes.forEach((route, r) => {
           check(['apis', a, 'routes', r], route.integration, route.authorizer)

@@ -91,9 +91,9 @@ describe('gateway: WebSocket APIs', () => {
     const { connectionId } = JSON.parse(await client.next()) as { connectionId: string }
     expect(connectionId).toMatch(/^[A-Za-z0-9_-]{15}=$/)
     const url = `http://${host}/live/@connections/${encodeURIComponent(connectionId)}`
-    const info = (await (await fetch(url)).json()) as { ConnectedAt: string }
-    expect(info).toMatchObject({ Identity: { SourceIp: '127.0.0.1' } })
-    expect(new Date(info.ConnectedAt).getTime()).toBeGreaterThan(0)
+    const info = (await (await fetch(url)).json()) as { connectedAt: string }
+    expect(info).toMatchObject({ identity: { sourceIp: '127.0.0.1' } })
+    expect(new Date(info.connectedAt).getTime()).toBeGreaterThan(0)
     expect((await fetch(url, { method: 'POST', body: 'pushed' })).status).toBe(200)
     expect(await client.next()).toBe('pushed')
     expect((await fetch(url, { method: 'DELETE' })).status).toBe(204)
@@ -101,6 +101,7 @@ describe('gateway: WebSocket APIs', () => {
     const gone = await fetch(url, { method: 'POST', body: 'late' })
     expect(gone.status).toBe(410)
     expect(gone.headers.get('x-amzn-errortype')).toBe('GoneException')
+    expect(await gone.text()).toBe('')
   })
 
   it('refuses the upgrade when $connect says no, and for an unknown stage', async () => {
@@ -133,6 +134,13 @@ describe('gateway: WebSocket APIs', () => {
     client.ws.send('{"action":"dance"}')
     expect(JSON.parse(await client.next())).toMatchObject({ message: 'Forbidden', connectionId: expect.any(String), requestId: expect.any(String) })
     expect(client.ws.readyState).toBe(WebSocket.OPEN)
+  })
+
+  it('closes the connection with 1003 on a binary frame (API Gateway takes text only)', async () => {
+    const host = await start()
+    const client = await connect(`ws://${host}/live`)
+    client.ws.send(Buffer.from([1, 2, 3]), { binary: true })
+    expect(await client.closed).toBe(1003)
   })
 
   it('closes an idle connection with 1001', async () => {

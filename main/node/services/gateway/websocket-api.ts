@@ -187,11 +187,16 @@ export class WebSocketApi implements ApiRuntime {
   private async message(connection: Connection, text: string, isBinary: boolean): Promise<void> {
     const started = performance.now()
     this.touch(connection)
+    // API Gateway takes text frames only: a binary frame closes the connection with 1003.
+    if (isBinary) {
+      connection.ws.close(1003, 'Binary frames are not supported')
+      return
+    }
     const request: GatewayRequest = { requestId: randomUUID(), method: 'MESSAGE', rawPath: `/${connection.stage.name}`, rawQuery: '', headers: [], body: Buffer.from(text), sourceIp: connection.sourceIp, protocol: 'WebSocket', receivedAt: this.deps.clock.now() }
     const trace = new RequestTrace(request.requestId, 'MESSAGE', this.id, 'websocket')
     trace.stage = connection.stage.name
     this.counters.messages.inc({ api: this.id, stage: connection.stage.name, direction: 'in' })
-    const key = isBinary ? undefined : selectRouteKey(this.config.routeSelectionExpression, text)
+    const key = selectRouteKey(this.config.routeSelectionExpression, text)
     const route = (key !== undefined ? this.routes.get(key) : undefined) ?? this.routes.get('$default')
     const selected = key === undefined ? 'not JSON' : `${this.config.routeSelectionExpression} = "${key}"`
     const reply = (body: string) => {
@@ -317,12 +322,14 @@ export class WebSocketApi implements ApiRuntime {
     const connection = this.connections.get(id)
     if (!connection || connection.stage.name !== stageName) {
       trace.fail('gone', 'GoneException', 'Gone', `@connections: no open connection ${id}`)
-      return Promise.resolve(jsonReply(410, { message: null }, [['x-amzn-ErrorType', 'GoneException']]))
+      // GoneException has no members: the answer is the status and the error type, with no body.
+      return Promise.resolve({ status: 410, headers: [['x-amzn-ErrorType', 'GoneException']], body: Buffer.alloc(0) })
     }
     if (request.method === 'GET') {
       trace.outcome = 'connections-api'
       trace.note(`@connections: info on ${id}`)
-      return Promise.resolve(jsonReply(200, { ConnectedAt: new Date(connection.connectedAt).toISOString(), Identity: { SourceIp: connection.sourceIp, UserAgent: connection.userAgent }, LastActiveAt: new Date(connection.lastActiveAt).toISOString() }))
+      // The wire names are camelCase (the SDKs show them as ConnectedAt, Identity, LastActiveAt).
+      return Promise.resolve(jsonReply(200, { connectedAt: new Date(connection.connectedAt).toISOString(), identity: { sourceIp: connection.sourceIp, userAgent: connection.userAgent }, lastActiveAt: new Date(connection.lastActiveAt).toISOString() }))
     }
     if (request.method === 'DELETE') {
       connection.ws.close(1000, 'Closed by the @connections API')

@@ -11,9 +11,9 @@ const embedded = /\$\{request\.body\.([A-Za-z0-9_$.[\]-]+)\}/g
 /** Why an expression cannot be used, for the config check; undefined when it is fine. */
 export function selectionExpressionProblem(expression: string): string | undefined {
   if (bare.test(expression)) return undefined
-  const stripped = expression.replace(embedded, '')
-  if (stripped !== expression && !stripped.includes('$')) return undefined
-  return 'write $request.body.NAME, or text with ${request.body.NAME} in it'
+  // Static text (AWS's table allows `action` or `$default`) selects that route for every message.
+  if (!expression.replace(embedded, '').includes('$') || expression === '$default') return undefined
+  return 'write $request.body.NAME, text with ${request.body.NAME} in it, or a static route key'
 }
 
 function valueAt(body: unknown, path: string): string {
@@ -28,6 +28,7 @@ function valueAt(body: unknown, path: string): string {
 
 /** The route key a message selects, or undefined for a message that is not JSON. */
 export function selectRouteKey(expression: string, message: string): string | undefined {
+  if (!bare.test(expression) && expression.replace(embedded, '') === expression) return expression
   let body: unknown
   try {
     body = JSON.parse(message)
