@@ -1,15 +1,8 @@
-import { test as base, expect } from '@playwright/test'
-import { startLab, type RunningLab } from './fixtures'
+import { expect } from '@playwright/test'
+import { labTest } from './fixtures'
 import { shoot } from './support/ui'
 
-const test = base.extend<{ lab: RunningLab }>({
-  // eslint-disable-next-line no-empty-pattern
-  lab: async ({}, use) => {
-    const lab = await startLab('dns-failover.yaml')
-    await use(lab)
-    await lab.stop()
-  }
-})
+const test = labTest('dns-failover.yaml')
 
 test('stopping the primary turns its health check red and moves the answers to the standby', async ({ page, lab }) => {
   await page.goto(lab.url)

@@ -1,16 +1,9 @@
 import { readFile } from 'node:fs/promises'
-import { test as base, expect, type Page } from '@playwright/test'
-import { startLab, type RunningLab } from './fixtures'
+import { expect, type Page } from '@playwright/test'
+import { labTest } from './fixtures'
 import { openView, replaceEditorText, shoot } from './support/ui'
 
-const test = base.extend<{ lab: RunningLab }>({
-  // eslint-disable-next-line no-empty-pattern
-  lab: async ({}, use) => {
-    const lab = await startLab('dns-zones.yaml')
-    await use(lab)
-    await lab.stop()
-  }
-})
+const test = labTest('dns-zones.yaml')
 
 async function dig(page: Page, name: string, type: string, source = ''): Promise<void> {
   await page.getByTestId('dig-name').fill(name)

@@ -62,14 +62,19 @@ export async function startLab(example: string): Promise<RunningLab & { stop(): 
   }
 }
 
-export const test = base.extend<{ lab: RunningLab }>({
-  // Playwright reads fixture dependencies from the destructuring pattern, so it must be there.
-  // eslint-disable-next-line no-empty-pattern
-  lab: async ({}, use) => {
-    const lab = await startLab('hello-origin.yaml')
-    await use(lab)
-    await lab.stop()
-  }
-})
+/** Playwright's `test` with a `lab` fixture: the example started for each test and stopped after it. */
+export function labTest(example: string) {
+  return base.extend<{ lab: RunningLab }>({
+    // Playwright reads fixture dependencies from the destructuring pattern, so it must be there.
+    // eslint-disable-next-line no-empty-pattern
+    lab: async ({}, use) => {
+      const lab = await startLab(example)
+      await use(lab)
+      await lab.stop()
+    }
+  })
+}
+
+export const test = labTest('hello-origin.yaml')
 
 export { expect } from '@playwright/test'

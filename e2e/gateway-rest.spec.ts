@@ -1,15 +1,8 @@
-import { test as base, expect } from '@playwright/test'
-import { startLab, type RunningLab } from './fixtures'
+import { expect } from '@playwright/test'
+import { labTest } from './fixtures'
 import { openView, shoot } from './support/ui'
 
-const test = base.extend<{ lab: RunningLab }>({
-  // eslint-disable-next-line no-empty-pattern
-  lab: async ({}, use) => {
-    const lab = await startLab('rest-api-stages.yaml')
-    await use(lab)
-    await lab.stop()
-  }
-})
+const test = labTest('rest-api-stages.yaml')
 
 test('a REST API: a stage answers from its deployment, a method needs its API key, and the log says why', async ({ page, lab }) => {
   await page.goto(lab.url)

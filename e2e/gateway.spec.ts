@@ -1,15 +1,8 @@
-import { test as base, expect } from '@playwright/test'
-import { startLab, type RunningLab } from './fixtures'
+import { expect } from '@playwright/test'
+import { labTest } from './fixtures'
 import { openView, shoot } from './support/ui'
 
-const test = base.extend<{ lab: RunningLab }>({
-  // eslint-disable-next-line no-empty-pattern
-  lab: async ({}, use) => {
-    const lab = await startLab('http-api-jwt.yaml')
-    await use(lab)
-    await lab.stop()
-  }
-})
+const test = labTest('http-api-jwt.yaml')
 
 test('a route tried from the API panel answers, a protected one says 401, and the Traffic view says why', async ({ page, lab }) => {
   await page.goto(lab.url)
