@@ -29,7 +29,11 @@ describe('parseCacheControl', () => {
   })
 
   it('returns all-false for an absent header', () => {
-    expect(parseCacheControl(undefined)).toMatchObject({ noCache: false, noStore: false, invalid: [] })
+    expect(parseCacheControl(undefined)).toMatchObject({
+      noCache: false,
+      noStore: false,
+      invalid: []
+    })
     expect(parseCacheControl(undefined).maxAge).toBeUndefined()
   })
 

@@ -46,7 +46,13 @@ export function makeCachePolicy(input: CachePolicyInput): CachePolicy {
 const NONE: NameSetting = { behavior: 'none' }
 const ALL: NameSetting = { behavior: 'all' }
 const COMPRESSED = { enableAcceptEncodingGzip: true, enableAcceptEncodingBrotli: true }
-const ORIGIN_HEADERS = ['host', 'origin', 'x-http-method', 'x-http-method-override', 'x-method-override']
+const ORIGIN_HEADERS = [
+  'host',
+  'origin',
+  'x-http-method',
+  'x-http-method-override',
+  'x-method-override'
+]
 
 /** AWS's managed cache policies, with their published IDs, TTLs and key settings. */
 export const MANAGED_CACHE_POLICIES = {

@@ -2,7 +2,13 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { FakeClock } from '../../../base/clock'
 import { MANAGED_CACHE_POLICIES, makeCachePolicy } from './cache-policies'
-import type { CachedRequest, CachedResponse, HeaderMap, StoredResponse, TtlPolicy } from './cache-types'
+import type {
+  CachedRequest,
+  CachedResponse,
+  HeaderMap,
+  StoredResponse,
+  TtlPolicy
+} from './cache-types'
 import { canServeStale, currentAge, freshnessLifetime, isFresh } from './freshness'
 
 const clock = new FakeClock()
@@ -20,24 +26,34 @@ const get: CachedRequest = { method: 'GET', url: '/', headers: {} }
 const origin = MANAGED_CACHE_POLICIES.UseOriginCacheControlHeaders // 0 / 0 / 1y
 const optimized = MANAGED_CACHE_POLICIES.CachingOptimized // 1 / 86400 / 1y
 const zeroMin: TtlPolicy = { minTtl: 0, defaultTtl: 86_400, maxTtl: 31_536_000 }
-const lifetime = (r: CachedResponse, p: TtlPolicy = zeroMin): number => freshnessLifetime(r, p, T0).lifetimeSec
+const lifetime = (r: CachedResponse, p: TtlPolicy = zeroMin): number =>
+  freshnessLifetime(r, p, T0).lifetimeSec
 
 describe('freshnessLifetime', () => {
   it('RFC 9111 §4.2.1: s-maxage beats max-age beats Expires', () => {
     const expires = httpDate(T0 + 500_000)
     const date = httpDate(T0)
-    expect(lifetime(response({ 'cache-control': 'max-age=60, s-maxage=120', expires, date }))).toBe(120)
+    expect(lifetime(response({ 'cache-control': 'max-age=60, s-maxage=120', expires, date }))).toBe(
+      120
+    )
     expect(lifetime(response({ 'cache-control': 'max-age=60', expires, date }))).toBe(60)
     expect(lifetime(response({ expires, date }))).toBe(500)
   })
 
   it('§4.2.1: Expires − Date, with the receipt time standing in for a missing Date', () => {
     const r = response({ expires: httpDate(T0 + 30_000) })
-    expect(freshnessLifetime(r, zeroMin, T0)).toEqual({ cacheable: true, lifetimeSec: 30, source: 'expires' })
+    expect(freshnessLifetime(r, zeroMin, T0)).toEqual({
+      cacheable: true,
+      lifetimeSec: 30,
+      source: 'expires'
+    })
   })
 
   it('§5.3: an invalid Expires such as "0" means already expired', () => {
-    expect(freshnessLifetime(response({ expires: '0' }), zeroMin, T0)).toMatchObject({ lifetimeSec: 0, cacheable: true })
+    expect(freshnessLifetime(response({ expires: '0' }), zeroMin, T0)).toMatchObject({
+      lifetimeSec: 0,
+      cacheable: true
+    })
   })
 
   it('§4.2.1: an invalid max-age makes the response stale rather than defaulted', () => {
@@ -45,7 +61,13 @@ describe('freshnessLifetime', () => {
   })
 
   it('CloudFront §1.2, MinTTL 0: max-age above MaxTTL is cut to MaxTTL', () => {
-    expect(lifetime(response({ 'cache-control': 'max-age=999' }), { minTtl: 0, defaultTtl: 10, maxTtl: 100 })).toBe(100)
+    expect(
+      lifetime(response({ 'cache-control': 'max-age=999' }), {
+        minTtl: 0,
+        defaultTtl: 10,
+        maxTtl: 100
+      })
+    ).toBe(100)
   })
 
   it('CloudFront §1.2, MinTTL 0: no Cache-Control/Expires → DefaultTTL', () => {
@@ -59,7 +81,9 @@ describe('freshnessLifetime', () => {
 
   it('CloudFront §1.2, MinTTL 0: no-cache / no-store / private are respected (not cached)', () => {
     for (const cc of ['no-cache', 'no-store', 'private', 'max-age=60, private']) {
-      expect(freshnessLifetime(response({ 'cache-control': cc }), zeroMin, T0).cacheable).toBe(false)
+      expect(freshnessLifetime(response({ 'cache-control': cc }), zeroMin, T0).cacheable).toBe(
+        false
+      )
     }
   })
 
@@ -90,7 +114,10 @@ describe('freshnessLifetime', () => {
   })
 
   it('UseOriginCacheControlHeaders: no headers → DefaultTTL 0 (stored only to revalidate)', () => {
-    expect(freshnessLifetime(response({}), origin, T0)).toMatchObject({ cacheable: true, lifetimeSec: 0 })
+    expect(freshnessLifetime(response({}), origin, T0)).toMatchObject({
+      cacheable: true,
+      lifetimeSec: 0
+    })
   })
 
   it('CloudFront §1.8: 404/414/5xx without headers are cached for the error caching minimum TTL', () => {
@@ -109,7 +136,10 @@ describe('freshnessLifetime', () => {
   it('CloudFront §1.8: 400/403/405/412/415 are cached only with max-age or s-maxage', () => {
     for (const status of [400, 403, 405, 412, 415]) {
       expect(freshnessLifetime(response({}, status), zeroMin, T0).cacheable).toBe(false)
-      expect(freshnessLifetime(response({ expires: httpDate(T0 + 60_000) }, status), zeroMin, T0).cacheable).toBe(false)
+      expect(
+        freshnessLifetime(response({ expires: httpDate(T0 + 60_000) }, status), zeroMin, T0)
+          .cacheable
+      ).toBe(false)
       expect(lifetime(response({ 'cache-control': 's-maxage=7' }, status))).toBe(7)
     }
   })
@@ -123,8 +153,15 @@ describe('freshnessLifetime', () => {
 
   it('RFC 9111 §4.2.2 (opt-in): 10% of Date − Last-Modified, capped', () => {
     const p: TtlPolicy = { minTtl: 0, defaultTtl: 0, maxTtl: 31_536_000, heuristicMaxSec: 3600 }
-    const lm = (ageSec: number): HeaderMap => ({ date: httpDate(T0), 'last-modified': httpDate(T0 - ageSec * 1000) })
-    expect(freshnessLifetime(response(lm(1000)), p, T0)).toEqual({ cacheable: true, lifetimeSec: 100, source: 'heuristic' })
+    const lm = (ageSec: number): HeaderMap => ({
+      date: httpDate(T0),
+      'last-modified': httpDate(T0 - ageSec * 1000)
+    })
+    expect(freshnessLifetime(response(lm(1000)), p, T0)).toEqual({
+      cacheable: true,
+      lifetimeSec: 100,
+      source: 'heuristic'
+    })
     expect(lifetime(response(lm(1_000_000)), p)).toBe(3600)
     expect(lifetime(response({}), p)).toBe(0)
     expect(freshnessLifetime(response(lm(1000), 410), p, T0).source).toBe('heuristic')
@@ -161,7 +198,10 @@ describe('currentAge', () => {
   })
 
   it('§4.2.3: corrected_age_value = Age + response_delay', () => {
-    const s: StoredResponse = { ...stored({ age: '100', date: httpDate(T0) }, 60), requestTime: T0 - 2000 }
+    const s: StoredResponse = {
+      ...stored({ age: '100', date: httpDate(T0) }, 60),
+      requestTime: T0 - 2000
+    }
     expect(currentAge(s, T0 + 1000)).toBe(103)
   })
 
@@ -186,14 +226,18 @@ describe('isFresh / canServeStale', () => {
     const s = stored({ 'cache-control': 'max-age=60, stale-while-revalidate=30' }, 60)
     expect(canServeStale(s, get, T0 + 80_000, 'revalidating')).toBe(true)
     expect(canServeStale(s, get, T0 + 91_000, 'revalidating')).toBe(false)
-    expect(canServeStale(stored({ 'cache-control': 'max-age=60' }, 60), get, T0 + 61_000, 'revalidating')).toBe(false)
+    expect(
+      canServeStale(stored({ 'cache-control': 'max-age=60' }, 60), get, T0 + 61_000, 'revalidating')
+    ).toBe(false)
   })
 
   it('RFC 5861 §4: stale-if-error bounds stale service on errors; =0 turns it off (CloudFront §1.8)', () => {
     const s = stored({ 'cache-control': 'max-age=60, stale-if-error=100' }, 60)
     expect(canServeStale(s, get, T0 + 150_000, 'error')).toBe(true)
     expect(canServeStale(s, get, T0 + 170_000, 'error')).toBe(false)
-    expect(canServeStale(stored({ 'cache-control': 'stale-if-error=0' }, 60), get, T0 + 61_000, 'error')).toBe(false)
+    expect(
+      canServeStale(stored({ 'cache-control': 'stale-if-error=0' }, 60), get, T0 + 61_000, 'error')
+    ).toBe(false)
   })
 
   it('CloudFront §1.8: without stale-if-error an expired object is served on origin errors', () => {
@@ -208,8 +252,14 @@ describe('isFresh / canServeStale', () => {
 
   it('CloudFront §1.2 ignores viewer max-stale unless asked to honour it (RFC 9111 §5.2.1.2)', () => {
     const s = stored({}, 60)
-    const req: CachedRequest = { method: 'GET', url: '/', headers: { 'Cache-Control': 'max-stale=100' } }
+    const req: CachedRequest = {
+      method: 'GET',
+      url: '/',
+      headers: { 'Cache-Control': 'max-stale=100' }
+    }
     expect(canServeStale(s, req, T0 + 100_000, 'revalidating')).toBe(false)
-    expect(canServeStale(s, req, T0 + 100_000, 'revalidating', { honorRequestDirectives: true })).toBe(true)
+    expect(
+      canServeStale(s, req, T0 + 100_000, 'revalidating', { honorRequestDirectives: true })
+    ).toBe(true)
   })
 })

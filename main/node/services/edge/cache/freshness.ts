@@ -12,7 +12,9 @@ import {
 } from './cache-types'
 
 /** RFC 9110 §15.1: statuses a cache may store with heuristic freshness. */
-export const HEURISTICALLY_CACHEABLE = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501])
+export const HEURISTICALLY_CACHEABLE = new Set([
+  200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501
+])
 /** CloudFront caches these errors even without headers, for the error caching minimum TTL. */
 export const CLOUDFRONT_ALWAYS_CACHED_ERRORS = new Set([404, 414, 500, 501, 502, 503, 504])
 /** CloudFront caches these errors only when the origin sent max-age or s-maxage. */
@@ -29,7 +31,11 @@ const NOT_CACHEABLE: Freshness = { cacheable: false, lifetimeSec: 0, source: 'no
  * no-cache / no-store / private → not cached with MinTTL 0, cached for MinTTL otherwise.
  * `nowMs` stands in for a missing Date (RFC 9110 §6.6.1: the recipient's receipt time).
  */
-export function freshnessLifetime(response: CachedResponse, policy: TtlPolicy, nowMs: number): Freshness {
+export function freshnessLifetime(
+  response: CachedResponse,
+  policy: TtlPolicy,
+  nowMs: number
+): Freshness {
   if (policy.maxTtl <= 0) return NOT_CACHEABLE
   if (response.status < 200 || response.status === 304) return NOT_CACHEABLE
   const clamp = (seconds: number): number =>
@@ -47,7 +53,8 @@ export function freshnessLifetime(response: CachedResponse, policy: TtlPolicy, n
   if (CLOUDFRONT_EXPLICIT_ONLY_ERRORS.has(response.status)) {
     if (explicit === undefined || explicit.source === 'expires') return NOT_CACHEABLE
   }
-  if (explicit) return { cacheable: true, lifetimeSec: clamp(explicit.seconds), source: explicit.source }
+  if (explicit)
+    return { cacheable: true, lifetimeSec: clamp(explicit.seconds), source: explicit.source }
 
   if (CLOUDFRONT_ALWAYS_CACHED_ERRORS.has(response.status)) {
     const ttl = policy.errorCachingMinTtl ?? CLOUDFRONT_ERROR_CACHING_MIN_TTL
@@ -137,7 +144,8 @@ export function canServeStale(
   if (options.honorRequestDirectives) {
     const req = parseCacheControl(headerValues(request.headers, 'cache-control'))
     if (req.maxStale !== undefined && staleness <= req.maxStale) return true
-    if (reason === 'error' && req.staleIfError !== undefined && staleness <= req.staleIfError) return true
+    if (reason === 'error' && req.staleIfError !== undefined && staleness <= req.staleIfError)
+      return true
   }
   if (reason === 'revalidating') {
     return cc.staleWhileRevalidate !== undefined && staleness <= cc.staleWhileRevalidate
