@@ -59,6 +59,13 @@ describe('CacheStore', () => {
     expect(store.lookup({ ...get('/a'), method: 'HEAD' }, clock.now()).status).toBe('fresh')
   })
 
+  it('§4: unsafe or uncached methods never get a stored response', () => {
+    const { clock, store } = setup()
+    store.store(get('/a'), res(clock))
+    expect(store.lookup({ ...get('/a'), method: 'POST' }, clock.now()).status).toBe('miss')
+    expect(store.lookup({ ...get('/a'), method: 'OPTIONS' }, clock.now()).status).toBe('miss')
+  })
+
   it('refuses what §3 refuses, with the reason', () => {
     const { clock, store } = setup()
     expect(store.store(get('/a'), res(clock, { 'cache-control': 'no-store' }))).toEqual({

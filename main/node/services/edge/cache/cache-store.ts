@@ -99,7 +99,7 @@ export class CacheStore {
   /** Finds the most recent stored variant matching the request (§4.1) and says whether it is fresh. */
   lookup(request: CachedRequest, nowMs: number): LookupResult {
     const key = this.keyOf(request)
-    const variant = this.match(key, request)
+    const variant = this.servesMethod(request.method) ? this.match(key, request) : undefined
     if (!variant) {
       this.counters.misses++
       return { status: 'miss', key }
@@ -232,6 +232,12 @@ export class CacheStore {
 
   stats(): CacheStats {
     return { ...this.counters, bytes: this.bytes, objects: this.lru.size }
+  }
+
+  /** GET and HEAD share the stored GET response; OPTIONS only when the behaviour caches it. */
+  private servesMethod(method: string): boolean {
+    const m = method.toUpperCase()
+    return m === 'GET' || m === 'HEAD' || (m === 'OPTIONS' && this.options.cacheOptions === true)
   }
 
   private match(key: string, request: CachedRequest): Variant | undefined {
