@@ -36,6 +36,7 @@ export type FreshnessSource =
   | 'default-ttl'
   | 'min-ttl-override'
   | 'error-caching'
+  | 'no-cache'
   | 'not-cacheable'
 
 /** Result of `freshnessLifetime`: seconds, never negative. */
@@ -59,6 +60,12 @@ export interface TtlPolicy {
   maxTtl: number
   /** Error caching minimum TTL of the behaviour (CloudFront default 10 s). */
   errorCachingMinTtl?: number
+  /**
+   * Error caching minimum TTL per status from the distribution's custom error responses. A listed
+   * status is cached like CloudFront's always-cached errors, for this many seconds (0: not cached),
+   * or for the origin's lifetime when that is longer.
+   */
+  errorCachingMinTtlByStatus?: Readonly<Record<number, number>>
   /**
    * Not CloudFront: when set, responses without explicit freshness but with Last-Modified get the
    * RFC 9111 §4.2.2 heuristic (10% of Date − Last-Modified, capped at this many seconds) instead of

@@ -79,12 +79,31 @@ describe('freshnessLifetime', () => {
     expect(lifetime(response({ 'cache-control': 'public' }))).toBe(86_400)
   })
 
-  it('CloudFront §1.2, MinTTL 0: no-cache / no-store / private are respected (not cached)', () => {
-    for (const cc of ['no-cache', 'no-store', 'private', 'max-age=60, private']) {
+  it('CloudFront §1.2, MinTTL 0: no-store / private are respected (not cached)', () => {
+    for (const cc of ['no-store', 'private', 'max-age=60, private', 'no-cache, no-store']) {
       expect(freshnessLifetime(response({ 'cache-control': cc }), zeroMin, T0).cacheable).toBe(
         false
       )
     }
+  })
+
+  it('RFC 9111 §5.2.2.4, MinTTL 0: no-cache is stored with lifetime 0 (validated before each use)', () => {
+    expect(freshnessLifetime(response({ 'cache-control': 'no-cache, max-age=600' }), zeroMin, T0)).toEqual({
+      cacheable: true,
+      lifetimeSec: 0,
+      source: 'no-cache'
+    })
+  })
+
+  it.each([
+    { status: 403, headers: {}, ttl: 30, lifetime: 30 },
+    { status: 404, headers: {}, ttl: 0, lifetime: undefined },
+    { status: 503, headers: { 'cache-control': 'max-age=90' }, ttl: 30, lifetime: 90 },
+    { status: 503, headers: { 'cache-control': 'max-age=5' }, ttl: 30, lifetime: 30 }
+  ])('custom error responses: $status with $headers and error caching TTL $ttl → $lifetime', ({ status, headers, ttl, lifetime: expected }) => {
+    const p: TtlPolicy = { ...zeroMin, errorCachingMinTtlByStatus: { [status]: ttl } }
+    const f = freshnessLifetime(response(headers, status), p, T0)
+    expect(f.cacheable ? f.lifetimeSec : undefined).toBe(expected)
   })
 
   it('CloudFront §1.2, MinTTL > 0: header values are clamped to [MinTTL, MaxTTL]', () => {
@@ -243,6 +262,15 @@ describe('isFresh / canServeStale', () => {
   it('CloudFront §1.8: without stale-if-error an expired object is served on origin errors', () => {
     expect(canServeStale(stored({}, 60), get, T0 + 10_000_000, 'error')).toBe(true)
   })
+
+  it.each(['must-revalidate', 'proxy-revalidate', 'no-cache'])(
+    'RFC 9111 §5.2.2: %s forbids stale service, on errors and while revalidating',
+    (directive) => {
+      const s = stored({ 'cache-control': `max-age=60, ${directive}, stale-while-revalidate=99, stale-if-error=99` }, 60)
+      for (const reason of ['error', 'revalidating'] as const)
+        expect(canServeStale(s, get, T0 + 61_000, reason)).toBe(false)
+    }
+  )
 
   it('RFC 9111 §5.2.2.2: must-revalidate forbids stale service', () => {
     const s = stored({ 'cache-control': 'max-age=60, must-revalidate, stale-if-error=999' }, 60)

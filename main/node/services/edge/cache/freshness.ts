@@ -28,7 +28,8 @@ const NOT_CACHEABLE: Freshness = { cacheable: false, lifetimeSec: 0, source: 'no
  * The freshness lifetime of a response (RFC 9111 §4.2.1) under CloudFront's TTL rules
  * (reference §1.2): s-maxage > max-age > Expires − Date, then clamped to [MinTTL, MaxTTL];
  * no explicit lifetime → DefaultTTL (or the §4.2.2 heuristic when `heuristicMaxSec` is set);
- * no-cache / no-store / private → not cached with MinTTL 0, cached for MinTTL otherwise.
+ * no-store / private → not cached with MinTTL 0, cached for MinTTL otherwise; no-cache with
+ * MinTTL 0 → stored with lifetime 0, so every use is validated first (§5.2.2.4).
  * `nowMs` stands in for a missing Date (RFC 9110 §6.6.1: the recipient's receipt time).
  */
 export function freshnessLifetime(
@@ -44,12 +45,22 @@ export function freshnessLifetime(
 
   if (cc.noStore || cc.noCache || cc.private) {
     // CloudFront's documented override: a MinTTL above zero caches even these.
-    return policy.minTtl > 0
-      ? { cacheable: true, lifetimeSec: clamp(policy.minTtl), source: 'min-ttl-override' }
-      : NOT_CACHEABLE
+    if (policy.minTtl > 0)
+      return { cacheable: true, lifetimeSec: clamp(policy.minTtl), source: 'min-ttl-override' }
+    // §5.2.2.4: no-cache may be stored, but only to be validated before every use.
+    if (cc.noCache && !cc.noStore && !cc.private)
+      return { cacheable: true, lifetimeSec: 0, source: 'no-cache' }
+    return NOT_CACHEABLE
   }
 
   const explicit = explicitLifetime(response, cc, nowMs)
+  const configuredErrorTtl = policy.errorCachingMinTtlByStatus?.[response.status]
+  if (configuredErrorTtl !== undefined) {
+    // A custom error response's TTL; a longer lifetime from the origin wins (reference §1.8).
+    const seconds = Math.max(configuredErrorTtl, explicit?.seconds ?? 0)
+    if (seconds <= 0) return NOT_CACHEABLE
+    return { cacheable: true, lifetimeSec: Math.min(seconds, policy.maxTtl), source: 'error-caching' }
+  }
   if (CLOUDFRONT_EXPLICIT_ONLY_ERRORS.has(response.status)) {
     if (explicit === undefined || explicit.source === 'expires') return NOT_CACHEABLE
   }
@@ -140,7 +151,8 @@ export function canServeStale(
   const staleness = currentAge(stored, nowMs) - stored.lifetimeSec
   if (staleness < 0) return true
   const cc = parseCacheControl(headerValues(stored.headers, 'cache-control'))
-  if (cc.mustRevalidate || cc.proxyRevalidate) return false
+  // §5.2.2.2 / §5.2.2.8 / §5.2.2.4: never served stale, not even when the origin fails.
+  if (cc.mustRevalidate || cc.proxyRevalidate || cc.noCache) return false
   if (options.honorRequestDirectives) {
     const req = parseCacheControl(headerValues(request.headers, 'cache-control'))
     if (req.maxStale !== undefined && staleness <= req.maxStale) return true

@@ -128,5 +128,6 @@ export function hasValidator(headers: HeaderMap): boolean {
 }
 
 function allowsStale(cc: ReturnType<typeof parseCacheControl>): boolean {
+  if (cc.noCache || cc.mustRevalidate || cc.proxyRevalidate) return false
   return (cc.staleWhileRevalidate ?? 0) > 0 || (cc.staleIfError ?? 0) > 0
 }
