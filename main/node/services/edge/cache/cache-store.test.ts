@@ -243,3 +243,89 @@ describe('CacheStore', () => {
     )
   })
 })
+
+describe('CacheStore: one budget for every behaviour, error extensions, HEAD freshening', () => {
+  it('policy views share the variants, the LRU order and the byte budget; resize evicts', () => {
+    const clock = new FakeClock()
+    const base = new CacheStore({ maxBytes: 100_000, policy: zeroMin })
+    const other = base.withPolicy(MANAGED_CACHE_POLICIES.CachingOptimized)
+    base.store(get('/a'), res(clock, { 'cache-control': 'max-age=60' }, 'a'.repeat(1000)))
+    other.store(get('/b'), res(clock, {}, 'b'.repeat(1000)))
+    expect(base.stats()).toMatchObject({ objects: 2 })
+    expect(other.stats()).toEqual(base.stats())
+    other.lookup(get('/a'), clock.now())
+    base.resize(1500)
+    expect(base.lookup(get('/b'), clock.now()).status).toBe('miss')
+    expect(other.lookup(get('/a'), clock.now()).status).toBe('fresh')
+  })
+
+  it('RFC 9110 §6.6.1: a response stored without Date gets its receipt time as Date', () => {
+    const { clock, store } = setup()
+    clock.advance(5000)
+    store.store(get('/a'), res(clock, { 'cache-control': 'max-age=60' }))
+    const hit = store.lookup(get('/a'), clock.now())
+    expect(hit.status === 'fresh' && hit.entry.headers['date']).toBe(
+      new Date(clock.now()).toUTCString()
+    )
+  })
+
+  it.each([
+    { staleBy: 5, keep: 10, freshFor: 10 },
+    { staleBy: 100, keep: 10, freshFor: 10 },
+    { staleBy: 1, keep: 0, freshFor: 0 }
+  ])(
+    'keepFresh: stale by $staleBy s, kept $keep s → fresh for $freshFor s more',
+    ({ staleBy, keep, freshFor }) => {
+      const { clock, store } = setup()
+      store.store(get('/a'), res(clock, { 'cache-control': 'max-age=60' }))
+      clock.advance((60 + staleBy) * 1000)
+      expect(store.keepFresh(get('/a'), keep, clock.now())?.source).toBe('error-caching')
+      if (freshFor > 0) {
+        clock.advance(freshFor * 1000 - 1)
+        expect(store.lookup(get('/a'), clock.now()).status).toBe('fresh')
+      }
+      clock.advance(1)
+      expect(store.lookup(get('/a'), clock.now()).status).toBe('stale')
+    }
+  )
+
+  it.each([
+    {
+      name: 'same ETag refreshes the stored GET',
+      head: { etag: '"v1"', 'cache-control': 'max-age=300' },
+      result: 'updated',
+      fresh: true
+    },
+    {
+      name: 'another ETag invalidates it',
+      head: { etag: '"v2"' },
+      result: 'invalidated',
+      fresh: false
+    },
+    {
+      name: 'another Content-Length invalidates it',
+      head: { etag: '"v1"', 'content-length': '99' },
+      result: 'invalidated',
+      fresh: false
+    },
+    {
+      name: 'no validators changes nothing',
+      head: { 'cache-control': 'max-age=300' },
+      result: 'none',
+      fresh: false
+    }
+  ])('RFC 9111 §4.3.5 HEAD: $name', ({ head, result, fresh }) => {
+    const { clock, store } = setup()
+    store.store(get('/a'), res(clock, { etag: '"v1"', 'cache-control': 'max-age=60' }, 'body'))
+    clock.advance(120_000)
+    const outcome = store.freshenFromHead(
+      { ...get('/a'), method: 'HEAD' },
+      res(clock, head, ''),
+      clock.now()
+    )
+    expect(outcome).toBe(result)
+    const after = store.lookup(get('/a'), clock.now()).status
+    expect(after === 'fresh').toBe(fresh)
+    if (result === 'invalidated') expect(after).toBe('miss')
+  })
+})

@@ -1,5 +1,5 @@
 import { LabError } from '../../../../common/errors/lab-error'
-import { parseCacheControl } from './cache-control'
+import { parseCacheControl, parseDeltaSeconds } from './cache-control'
 import { cacheKey, keyQueryString, splitUrl } from './cache-key'
 import {
   headerValues,
@@ -11,7 +11,8 @@ import {
 } from './cache-types'
 import { selectForUpdate, updateFromNotModified } from './conditional'
 import { currentAge, isFresh } from './freshness'
-import { checkStorable, headersForStorage, type NotStorableReason } from './storable'
+import { unsafeInvalidationTargets } from './invalidation'
+import { checkStorable, hasValidator, headersForStorage, type NotStorableReason } from './storable'
 import { cloudFrontVary, secondaryKey, varyHeaderNames, varyMatches } from './vary'
 
 export interface CacheStoreOptions {
@@ -55,6 +56,16 @@ export interface CacheStats {
   objects: number
 }
 
+/** What every policy view of one store shares: the variants, the recency order and the budget. */
+interface Shared {
+  entries: Map<string, Map<string, Variant>>
+  /** Insertion order is recency: a hit re-inserts the variant at the end. */
+  lru: Map<string, Variant>
+  counters: Omit<CacheStats, 'bytes' | 'objects'>
+  bytes: number
+  maxBytes: number
+}
+
 interface Variant {
   key: string
   path: string
@@ -71,20 +82,50 @@ interface Variant {
  * Time is always passed in, so tests drive it with a FakeClock.
  */
 export class CacheStore {
-  private readonly entries = new Map<string, Map<string, Variant>>()
-  /** Insertion order is recency: a hit re-inserts the variant at the end. */
-  private readonly lru = new Map<string, Variant>()
-  private readonly counters = {
-    hits: 0,
-    staleHits: 0,
-    misses: 0,
-    stores: 0,
-    evictions: 0,
-    invalidated: 0
-  }
-  private bytes = 0
+  private readonly shared: Shared
 
-  constructor(private readonly options: CacheStoreOptions) {}
+  constructor(
+    private readonly options: CacheStoreOptions,
+    shared?: Shared
+  ) {
+    this.shared = shared ?? {
+      entries: new Map(),
+      lru: new Map(),
+      counters: { hits: 0, staleHits: 0, misses: 0, stores: 0, evictions: 0, invalidated: 0 },
+      bytes: 0,
+      maxBytes: options.maxBytes
+    }
+  }
+
+  /**
+   * A view of the same storage under another behaviour's policy: one distribution has one byte
+   * budget and one LRU order, whatever behaviour stored an object. Keys do not collide across
+   * behaviours because a path belongs to the first behaviour that matches it.
+   */
+  withPolicy(
+    policy: CachePolicy,
+    extra: Partial<Omit<CacheStoreOptions, 'maxBytes' | 'policy'>> = {}
+  ): CacheStore {
+    return new CacheStore({ ...this.options, ...extra, policy }, this.shared)
+  }
+
+  /** A new byte budget (a distribution update); a smaller one evicts least recently used first. */
+  resize(maxBytes: number): void {
+    this.shared.maxBytes = maxBytes
+    this.evictToBudget()
+  }
+
+  private get entries(): Map<string, Map<string, Variant>> {
+    return this.shared.entries
+  }
+
+  private get lru(): Map<string, Variant> {
+    return this.shared.lru
+  }
+
+  private get counters(): Shared['counters'] {
+    return this.shared.counters
+  }
 
   get policy(): CachePolicy {
     return this.options.policy
@@ -113,7 +154,8 @@ export class CacheStore {
     }
     this.counters.staleHits++
     const cc = parseCacheControl(headerValues(entry.headers, 'cache-control'))
-    const status = cc.mustRevalidate || cc.proxyRevalidate ? 'must-revalidate' : 'stale'
+    const strict = cc.mustRevalidate || cc.proxyRevalidate || cc.noCache
+    const status = strict ? 'must-revalidate' : 'stale'
     return { status, key, entry, ageSec }
   }
 
@@ -133,6 +175,9 @@ export class CacheStore {
     if (!decision.storable) return { stored: false, reason: decision.reason }
     const key = this.keyOf(request)
     const headers = headersForStorage(response.headers)
+    // RFC 9110 §6.6.1: a cache that keeps a response without Date adds one (its receipt time).
+    if (headerValues(headers, 'date').length === 0)
+      headers['date'] = new Date(response.responseTime).toUTCString()
     const names = varyHeaderNames(headers)
     const forwarded = [...policy.key.headers, ...(this.options.forwardedHeaders ?? [])]
     const varyNames = names === '*' ? [] : cloudFrontVary(names, forwarded)
@@ -153,7 +198,7 @@ export class CacheStore {
       bytes: 0
     }
     variant.bytes = sizeOf(variant)
-    if (variant.bytes > this.options.maxBytes) return { stored: false, reason: 'too-large' }
+    if (variant.bytes > this.shared.maxBytes) return { stored: false, reason: 'too-large' }
     this.insert(variant)
     this.counters.stores++
     this.evictToBudget()
@@ -227,11 +272,84 @@ export class CacheStore {
   clear(): void {
     this.entries.clear()
     this.lru.clear()
-    this.bytes = 0
+    this.shared.bytes = 0
   }
 
   stats(): CacheStats {
-    return { ...this.counters, bytes: this.bytes, objects: this.lru.size }
+    return { ...this.counters, bytes: this.shared.bytes, objects: this.lru.size }
+  }
+
+  /**
+   * Removes every variant stored for a request target (path and query as this policy keys them),
+   * whatever its headers and cookies: what RFC 9111 §4.4 asks after an unsafe request.
+   */
+  removeUri(url: string): number {
+    const { path, query } = splitUrl(url)
+    const keyQuery = keyQueryString(query, this.options.policy.key.queryStrings)
+    let removed = 0
+    for (const variant of [...this.lru.values()]) {
+      if (variant.path === path && variant.keyQuery === keyQuery) {
+        this.remove(variant)
+        removed++
+      }
+    }
+    this.counters.invalidated += removed
+    return removed
+  }
+
+  /**
+   * RFC 9111 §4.4: after a non-error response to an unsafe method, the target URI and the
+   * same-host Location / Content-Location are invalidated. Returns the URIs that were.
+   */
+  invalidateAfterUnsafe(request: CachedRequest, response: CachedResponse): string[] {
+    const host = this.options.host ?? headerValues(request.headers, 'host')[0] ?? ''
+    const targets = unsafeInvalidationTargets(request, response, host)
+    for (const target of targets) this.removeUri(target)
+    return targets
+  }
+
+  /**
+   * CloudFront §1.8: an expired object served because the origin failed is then treated as fresh
+   * for `seconds` (the error caching minimum TTL) before the origin is asked again.
+   */
+  keepFresh(request: CachedRequest, seconds: number, nowMs: number): StoredResponse | undefined {
+    const variant = this.match(this.keyOf(request), request)
+    if (!variant) return undefined
+    const lifetimeSec = Math.floor(currentAge(variant.response, nowMs)) + seconds
+    variant.response = { ...variant.response, lifetimeSec, source: 'error-caching' }
+    return variant.response
+  }
+
+  /**
+   * RFC 9111 §4.3.5: a 200 to a HEAD updates the stored GET response it stands for (same
+   * validators, same length), or invalidates it when it shows the representation changed.
+   */
+  freshenFromHead(
+    request: CachedRequest,
+    head: CachedResponse,
+    nowMs: number
+  ): 'updated' | 'invalidated' | 'none' {
+    if (head.status !== 200) return 'none'
+    const variant = this.match(this.keyOf(request), request)
+    if (!variant) return 'none'
+    const length = parseDeltaSeconds(headerValues(head.headers, 'content-length')[0] ?? '')
+    const sameLength = length === undefined || length === variant.response.body.byteLength
+    const selected = selectForUpdate([variant.response], head).length === 1
+    const validators = hasValidator(head.headers)
+    if (!sameLength || (validators && !selected)) {
+      this.remove(variant)
+      this.counters.invalidated++
+      return 'invalidated'
+    }
+    if (!validators) return 'none'
+    const updated = updateFromNotModified(variant.response, head, this.options.policy, nowMs)
+    this.remove(variant)
+    if (updated.source === 'not-cacheable') return 'invalidated'
+    const next: Variant = { ...variant, response: updated }
+    next.bytes = sizeOf(next)
+    this.insert(next)
+    this.evictToBudget()
+    return 'updated'
   }
 
   /** GET and HEAD share the stored GET response; OPTIONS only when the behaviour caches it. */
@@ -257,7 +375,7 @@ export class CacheStore {
     if (!variants) this.entries.set(variant.key, (variants = new Map()))
     variants.set(variant.secondary, variant)
     this.lru.set(lruId(variant), variant)
-    this.bytes += variant.bytes
+    this.shared.bytes += variant.bytes
   }
 
   private remove(variant: Variant): void {
@@ -266,7 +384,7 @@ export class CacheStore {
     variants.delete(variant.secondary)
     if (variants.size === 0) this.entries.delete(variant.key)
     this.lru.delete(lruId(variant))
-    this.bytes -= variant.bytes
+    this.shared.bytes -= variant.bytes
   }
 
   private touch(variant: Variant): void {
@@ -277,7 +395,7 @@ export class CacheStore {
 
   private evictToBudget(): void {
     for (const variant of this.lru.values()) {
-      if (this.bytes <= this.options.maxBytes) break
+      if (this.shared.bytes <= this.shared.maxBytes) break
       this.remove(variant)
       this.counters.evictions++
     }

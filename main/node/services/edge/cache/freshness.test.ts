@@ -88,7 +88,9 @@ describe('freshnessLifetime', () => {
   })
 
   it('RFC 9111 §5.2.2.4, MinTTL 0: no-cache is stored with lifetime 0 (validated before each use)', () => {
-    expect(freshnessLifetime(response({ 'cache-control': 'no-cache, max-age=600' }), zeroMin, T0)).toEqual({
+    expect(
+      freshnessLifetime(response({ 'cache-control': 'no-cache, max-age=600' }), zeroMin, T0)
+    ).toEqual({
       cacheable: true,
       lifetimeSec: 0,
       source: 'no-cache'
@@ -100,11 +102,14 @@ describe('freshnessLifetime', () => {
     { status: 404, headers: {}, ttl: 0, lifetime: undefined },
     { status: 503, headers: { 'cache-control': 'max-age=90' }, ttl: 30, lifetime: 90 },
     { status: 503, headers: { 'cache-control': 'max-age=5' }, ttl: 30, lifetime: 30 }
-  ])('custom error responses: $status with $headers and error caching TTL $ttl → $lifetime', ({ status, headers, ttl, lifetime: expected }) => {
-    const p: TtlPolicy = { ...zeroMin, errorCachingMinTtlByStatus: { [status]: ttl } }
-    const f = freshnessLifetime(response(headers, status), p, T0)
-    expect(f.cacheable ? f.lifetimeSec : undefined).toBe(expected)
-  })
+  ])(
+    'custom error responses: $status with $headers and error caching TTL $ttl → $lifetime',
+    ({ status, headers, ttl, lifetime: expected }) => {
+      const p: TtlPolicy = { ...zeroMin, errorCachingMinTtlByStatus: { [status]: ttl } }
+      const f = freshnessLifetime(response(headers, status), p, T0)
+      expect(f.cacheable ? f.lifetimeSec : undefined).toBe(expected)
+    }
+  )
 
   it('CloudFront §1.2, MinTTL > 0: header values are clamped to [MinTTL, MaxTTL]', () => {
     const p: TtlPolicy = { minTtl: 30, defaultTtl: 60, maxTtl: 100 }
@@ -266,7 +271,12 @@ describe('isFresh / canServeStale', () => {
   it.each(['must-revalidate', 'proxy-revalidate', 'no-cache'])(
     'RFC 9111 §5.2.2: %s forbids stale service, on errors and while revalidating',
     (directive) => {
-      const s = stored({ 'cache-control': `max-age=60, ${directive}, stale-while-revalidate=99, stale-if-error=99` }, 60)
+      const s = stored(
+        {
+          'cache-control': `max-age=60, ${directive}, stale-while-revalidate=99, stale-if-error=99`
+        },
+        60
+      )
       for (const reason of ['error', 'revalidating'] as const)
         expect(canServeStale(s, get, T0 + 61_000, reason)).toBe(false)
     }

@@ -59,7 +59,11 @@ export function freshnessLifetime(
     // A custom error response's TTL; a longer lifetime from the origin wins (reference §1.8).
     const seconds = Math.max(configuredErrorTtl, explicit?.seconds ?? 0)
     if (seconds <= 0) return NOT_CACHEABLE
-    return { cacheable: true, lifetimeSec: Math.min(seconds, policy.maxTtl), source: 'error-caching' }
+    return {
+      cacheable: true,
+      lifetimeSec: Math.min(seconds, policy.maxTtl),
+      source: 'error-caching'
+    }
   }
   if (CLOUDFRONT_EXPLICIT_ONLY_ERRORS.has(response.status)) {
     if (explicit === undefined || explicit.source === 'expires') return NOT_CACHEABLE
