@@ -70,7 +70,14 @@ export const cachePolicySchema = z
     headers: z.array(z.string().min(1)).max(10).default([]).describe('Request headers in the cache key (their values).'),
     cookies: keyList.prefault({}).describe('Cookies in the cache key.'),
     gzip: z.boolean().default(true).describe('EnableAcceptEncodingGzip: normalise Accept-Encoding into the key; allows gzip at the edge.'),
-    brotli: z.boolean().default(true).describe('EnableAcceptEncodingBrotli: the same for br (preferred when both are accepted).')
+    brotli: z.boolean().default(true).describe('EnableAcceptEncodingBrotli: the same for br (preferred when both are accepted).'),
+    heuristicFreshness: z
+      .number()
+      .int()
+      .min(0)
+      .max(31536000)
+      .optional()
+      .describe('Netloom, not CloudFront: when the origin gives no lifetime but a Last-Modified, keep it for 10% of its age (RFC 9111 §4.2.2), at most this many seconds, instead of DefaultTTL.')
   })
   .strict()
 
@@ -151,6 +158,10 @@ export const edgeConfigSchema = z
       .describe('Cache behaviors, in order; the default behavior comes last.'),
     defaultBehavior: z.object(behaviorFields).strict().describe('The `*` behavior.'),
     cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('Cache size; least recently used objects go first.'),
+    viewerCacheControl: z
+      .enum(['ignore', 'honor'])
+      .default('ignore')
+      .describe('ignore: as CloudFront, a viewer\'s Cache-Control cannot force a refetch. honor (Netloom): no-cache, max-age, min-fresh, max-stale, no-store and only-if-cached in requests work as RFC 9111 §5.2.1 says.'),
     functions: z
       .array(
         z

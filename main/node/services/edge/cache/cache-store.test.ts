@@ -289,7 +289,7 @@ describe('CacheStore: one budget for every behaviour, error extensions, HEAD fre
     }
   )
 
-  it.each([
+  it.each<{ name: string; head: HeaderMap; result: string; fresh: boolean }>([
     {
       name: 'same ETag refreshes the stored GET',
       head: { etag: '"v1"', 'cache-control': 'max-age=300' },

@@ -97,7 +97,7 @@ describe('freshnessLifetime', () => {
     })
   })
 
-  it.each([
+  it.each<{ status: number; headers: HeaderMap; ttl: number; lifetime: number | undefined }>([
     { status: 403, headers: {}, ttl: 30, lifetime: 30 },
     { status: 404, headers: {}, ttl: 0, lifetime: undefined },
     { status: 503, headers: { 'cache-control': 'max-age=90' }, ttl: 30, lifetime: 90 },

@@ -20,7 +20,7 @@ const response = (status: number, headers: HeaderMap = {}, at = 0): CachedRespon
 })
 
 describe('RFC 9111 §4.4 invalidation targets', () => {
-  it.each([
+  it.each<{ method: string; status: number; headers: HeaderMap; targets: string[] }>([
     { method: 'POST', status: 201, headers: {}, targets: ['/items/1'] },
     { method: 'PUT', status: 204, headers: {}, targets: ['/items/1'] },
     { method: 'DELETE', status: 200, headers: {}, targets: ['/items/1'] },
@@ -103,7 +103,7 @@ describe('CacheStore.invalidateAfterUnsafe', () => {
     return { clock, store, put, fresh }
   }
 
-  it.each([
+  it.each<{ name: string; method: string; status: number; headers: HeaderMap; gone: string[]; kept: string[] }>([
     {
       name: 'a successful POST removes every variant of the target',
       method: 'POST',
@@ -148,7 +148,7 @@ describe('CacheStore.invalidateAfterUnsafe', () => {
     const { store, put, fresh } = setup()
     const parse = (spec: string) => {
       const [url, lang] = spec.split(' ')
-      return [url!, lang ? { 'accept-language': lang } : {}] as const
+      return [url!, (lang ? { 'accept-language': lang } : {}) as HeaderMap] as const
     }
     for (const spec of ['/items/1', '/items/1 de', '/items/2', '/items/1?v=2']) put(...parse(spec))
     store.invalidateAfterUnsafe(

@@ -16,7 +16,7 @@ const stored = (headers: HeaderMap, lifetimeSec: number): StoredResponse => ({
 })
 
 describe('RFC 9111 §5.2.1 request directives (when the distribution honours them)', () => {
-  it.each([
+  it.each<{ cc: string; response: HeaderMap; ageSec: number; verdict: string }>([
     { cc: '', response: {}, ageSec: 30, verdict: 'fresh' },
     { cc: 'no-cache', response: {}, ageSec: 0, verdict: 'no' },
     { cc: 'max-age=0', response: {}, ageSec: 1, verdict: 'no' },
