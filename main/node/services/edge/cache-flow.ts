@@ -192,7 +192,8 @@ export class CacheFlow {
    */
   private staleOnError(b: ResolvedBehavior, creq: CachedRequest, stale: StoredResponse, failure: string): OriginOutcome | undefined {
     const now = this.deps.clock.now()
-    if (!canServeStale(stale, creq, now, 'error')) return undefined
+    // A stored error is no better than a new one: it is replaced, not served stale.
+    if (stale.status >= 500 || !canServeStale(stale, creq, now, 'error')) return undefined
     const age = currentAge(stale, now)
     const directive = parseCacheControl(headerValues(stale.headers, 'cache-control')).staleIfError
     const keep = b.policy.errorCachingMinTtl ?? CLOUDFRONT_ERROR_CACHING_MIN_TTL

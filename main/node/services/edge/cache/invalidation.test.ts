@@ -103,7 +103,14 @@ describe('CacheStore.invalidateAfterUnsafe', () => {
     return { clock, store, put, fresh }
   }
 
-  it.each<{ name: string; method: string; status: number; headers: HeaderMap; gone: string[]; kept: string[] }>([
+  it.each<{
+    name: string
+    method: string
+    status: number
+    headers: HeaderMap
+    gone: string[]
+    kept: string[]
+  }>([
     {
       name: 'a successful POST removes every variant of the target',
       method: 'POST',
