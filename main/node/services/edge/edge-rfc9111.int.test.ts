@@ -53,7 +53,7 @@ beforeEach(async () => {
     const path = req.url ?? '/'
     seen.push({ method: req.method ?? 'GET', path, headers: req.headers })
     const route = routes[`${req.method} ${path}`] ?? routes[path] ?? { status: 404, body: 'no route' }
-    const headers = { ...(route.noDate ? {} : { date: new Date(clock.now()).toUTCString() }), ...route.headers }
+    const headers: Record<string, string> = { ...(route.noDate ? {} : { date: new Date(clock.now()).toUTCString() }), ...route.headers }
     res.sendDate = false
     const answer = () => {
       if (route.conditional && headers['etag'] && req.headers['if-none-match'] === headers['etag']) {
