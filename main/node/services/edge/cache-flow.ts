@@ -47,9 +47,9 @@ export interface CacheFlowDeps {
   originAnswered: (seconds: number) => void
 }
 
-/** One origin round trip for a cache key, shared with the requests collapsed into it. */
+/** One origin round trip for a cache key, shared with the requests collapsed into it. `hit`: answered from the cache after all (collapsed, or stale on an origin error). */
 interface OriginOutcome {
-  kind: 'fetched' | 'refreshed' | 'stale'
+  kind: 'fetched' | 'refreshed' | 'hit'
   delivery: Delivery
   explanation: string
   stored: boolean
@@ -96,7 +96,7 @@ export class CacheFlow {
     }
     const stale = found.status === 'miss' ? undefined : found.entry
     const outcome = await this.collapsed(req, b, creq, found.key, stale)
-    return { delivery: outcome.delivery, result: outcome.kind === 'refreshed' ? 'RefreshHit' : outcome.kind === 'stale' ? 'Hit' : 'Miss', explanation: outcome.explanation }
+    return { delivery: outcome.delivery, result: outcome.kind === 'refreshed' ? 'RefreshHit' : outcome.kind === 'hit' ? 'Hit' : 'Miss', explanation: outcome.explanation }
   }
 
   /**
@@ -108,11 +108,11 @@ export class CacheFlow {
     if (b.policy.maxTtl <= 0) return this.guarded(b, creq, stale, () => this.fromOrigin(req, b, creq, stale))
     return this.guarded(b, creq, stale, async () => {
       const { value, leader } = await this.collapser.run(`${req.method} ${key}`, () => this.fromOrigin(req, b, creq, stale))
-      if (leader || value.kind === 'stale' || value.status >= 500) return value
+      if (leader || value.kind === 'hit' || value.status >= 500) return value
       const now = this.deps.clock.now()
       const again = b.cache.lookup(creq, now)
       if (again.status === 'fresh')
-        return { ...value, kind: 'stale', delivery: fromStore(again.entry, again.ageSec), explanation: 'Hit, collapsed into the origin request already in flight for this object' }
+        return { ...value, kind: 'hit', delivery: fromStore(again.entry, again.ageSec), explanation: 'Hit, collapsed into the origin request already in flight for this object' }
       return this.fromOrigin(req, b, creq, again.status === 'miss' ? undefined : again.entry)
     })
   }
@@ -200,7 +200,7 @@ export class CacheFlow {
     if (directive === undefined) b.cache.keepFresh(creq, keep, now)
     const rule = directive !== undefined ? `stale-if-error=${directive}` : `CloudFront's error caching minimum TTL (${keep} s)`
     const explanation = `${failure}: served the object stale by ${Math.floor(age - stale.lifetimeSec)} s (${rule})`
-    return { kind: 'stale', delivery: fromStore(stale, age), explanation, stored: true, status: stale.status }
+    return { kind: 'hit', delivery: fromStore(stale, age), explanation, stored: true, status: stale.status }
   }
 
   /** Methods other than GET and HEAD go to the origin; a successful unsafe one invalidates (RFC 9111 §4.4). */
