@@ -21,6 +21,18 @@ export const managedCachePolicies = {
   'UseOriginCacheControlHeaders-QueryStrings': { ...useOriginCacheControlHeaders, queryStrings: { behavior: 'all' } }
 } as const
 
+/**
+ * The IDs AWS publishes for its managed cache policies (used by the API, CLI and CloudFormation), so
+ * a lab may name a policy either way.
+ */
+export const managedCachePolicyIds: Record<string, keyof typeof managedCachePolicies> = {
+  '658327ea-f89d-4fab-a63d-7e88639e58f6': 'CachingOptimized',
+  'b2884449-e4de-46a7-ac36-70bc7f1ddd6d': 'CachingOptimizedForUncompressedObjects',
+  '4135ea2d-6df8-44a3-9df3-4b5a84be39ad': 'CachingDisabled',
+  '83da9c7e-98b4-4e11-a168-04f0df8e2c65': 'UseOriginCacheControlHeaders',
+  '4cc15a8a-d715-48a4-82b8-cc0b614638fe': 'UseOriginCacheControlHeaders-QueryStrings'
+}
+
 const keyList = z
   .object({
     behavior: z.enum(['none', 'whitelist', 'allExcept', 'all']).default('none'),
@@ -92,9 +104,13 @@ const pathPattern = z
 const behaviorFields = {
   origin: z.string().min(1).describe('Id of the origin (in `origins`) this behavior sends requests to.'),
   cachePolicy: z
-    .union([z.enum(Object.keys(managedCachePolicies) as [keyof typeof managedCachePolicies]), cachePolicySchema])
+    .union([
+      z.enum(Object.keys(managedCachePolicies) as [keyof typeof managedCachePolicies]),
+      z.enum(Object.keys(managedCachePolicyIds) as [string, ...string[]]).transform((id) => managedCachePolicyIds[id]!),
+      cachePolicySchema
+    ])
     .default('CachingOptimized')
-    .describe('A managed policy by name, or TTLs and cache key of your own.'),
+    .describe('A managed policy by name or by its AWS ID, or TTLs and cache key of your own.'),
   allowedMethods: z
     .enum(['GET_HEAD', 'GET_HEAD_OPTIONS', 'ALL'])
     .default('GET_HEAD')

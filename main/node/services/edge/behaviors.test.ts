@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { managedCachePolicies } from '../../../common/services/edge/edge-config'
+import { edgeConfigSchema, managedCachePolicies, managedCachePolicyIds } from '../../../common/services/edge/edge-config'
 import { corePolicy } from './behaviors'
 import { MANAGED_CACHE_POLICIES } from './cache/cache-policies'
 
@@ -21,6 +21,14 @@ describe('cache policies', () => {
     expect([...config.headers].sort()).toEqual([...policy.key.headers].sort())
     expect(config.cookies.behavior).toBe(policy.key.cookies.behavior)
     expect(config.queryStrings.behavior).toBe(policy.key.queryStrings.behavior)
+  })
+
+  it('a lab may name a managed policy by its AWS ID', () => {
+    for (const [id, name] of Object.entries(managedCachePolicyIds)) {
+      const config = edgeConfigSchema.parse({ origins: [{ id: 'o', url: 'http://127.0.0.1:1' }], defaultBehavior: { origin: 'o', cachePolicy: id } })
+      expect(config.defaultBehavior.cachePolicy).toBe(name)
+      expect(corePolicy(config.defaultBehavior.cachePolicy).id).toBe(id)
+    }
   })
 
   it('every managed policy the config accepts exists in the core', () => {
