@@ -22,6 +22,18 @@ export const managedCachePolicies = {
   'UseOriginCacheControlHeaders-QueryStrings': { ...useOriginCacheControlHeaders, queryStrings: { behavior: 'all' } }
 } as const
 
+/**
+ * The IDs AWS publishes for its managed cache policies (used by the API, CLI and CloudFormation), so
+ * a lab may name a policy either way.
+ */
+export const managedCachePolicyIds: Record<string, keyof typeof managedCachePolicies> = {
+  '658327ea-f89d-4fab-a63d-7e88639e58f6': 'CachingOptimized',
+  'b2884449-e4de-46a7-ac36-70bc7f1ddd6d': 'CachingOptimizedForUncompressedObjects',
+  '4135ea2d-6df8-44a3-9df3-4b5a84be39ad': 'CachingDisabled',
+  '83da9c7e-98b4-4e11-a168-04f0df8e2c65': 'UseOriginCacheControlHeaders',
+  '4cc15a8a-d715-48a4-82b8-cc0b614638fe': 'UseOriginCacheControlHeaders-QueryStrings'
+}
+
 const keyList = z
   .object({
     behavior: z.enum(['none', 'whitelist', 'allExcept', 'all']).default('none'),
@@ -71,7 +83,14 @@ export const cachePolicySchema = z
     headers: z.array(z.string().min(1)).max(10).default([]).describe('Request headers in the cache key (their values).'),
     cookies: keyList.prefault({}).describe('Cookies in the cache key.'),
     gzip: z.boolean().default(true).describe('EnableAcceptEncodingGzip: normalise Accept-Encoding into the key; allows gzip at the edge.'),
-    brotli: z.boolean().default(true).describe('EnableAcceptEncodingBrotli: the same for br (preferred when both are accepted).')
+    brotli: z.boolean().default(true).describe('EnableAcceptEncodingBrotli: the same for br (preferred when both are accepted).'),
+    heuristicFreshness: z
+      .number()
+      .int()
+      .min(0)
+      .max(31536000)
+      .optional()
+      .describe('Netloom, not CloudFront: when the origin gives no lifetime but a Last-Modified, keep it for 10% of its age (RFC 9111 §4.2.2), at most this many seconds, instead of DefaultTTL.')
   })
   .strict()
 
@@ -86,9 +105,13 @@ const pathPattern = z
 const behaviorFields = {
   origin: z.string().min(1).describe('Id of the origin (in `origins`) this behavior sends requests to.'),
   cachePolicy: z
-    .union([z.enum(Object.keys(managedCachePolicies) as [keyof typeof managedCachePolicies]), cachePolicySchema])
+    .union([
+      z.enum(Object.keys(managedCachePolicies) as [keyof typeof managedCachePolicies]),
+      z.enum(Object.keys(managedCachePolicyIds) as [string, ...string[]]).transform((id) => managedCachePolicyIds[id]!),
+      cachePolicySchema
+    ])
     .default('CachingOptimized')
-    .describe('A managed policy by name, or TTLs and cache key of your own.'),
+    .describe('A managed policy by name or by its AWS ID, or TTLs and cache key of your own.'),
   allowedMethods: z
     .enum(['GET_HEAD', 'GET_HEAD_OPTIONS', 'ALL'])
     .default('GET_HEAD')
@@ -165,6 +188,10 @@ export const edgeConfigSchema = z
       .strict()
       .optional()
       .describe('TLS at the edge: HTTP/2 and HTTP/1.1 over TLS with certificates from the lab CA (`netloom ca export` to trust it).'),
+    viewerCacheControl: z
+      .enum(['ignore', 'honor'])
+      .default('ignore')
+      .describe('ignore: as CloudFront, a viewer\'s Cache-Control cannot force a refetch. honor (Netloom): no-cache, max-age, min-fresh, max-stale, no-store and only-if-cached in requests work as RFC 9111 §5.2.1 says.'),
     functions: z
       .array(
         z

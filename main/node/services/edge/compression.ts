@@ -1,6 +1,5 @@
 import { promisify } from 'node:util'
 import { brotliCompress, gzip } from 'node:zlib'
-import type { CachePolicy } from '../../../common/services/edge/edge-config'
 
 const brotli = promisify(brotliCompress)
 const gzipAsync = promisify(gzip)
@@ -13,23 +12,8 @@ const compressible = new Set(
 export type Encoding = 'br' | 'gzip'
 
 /**
- * CloudFront's normalised Accept-Encoding: only the formats the policy enables and the viewer accepts,
- * as `br,gzip`, `br` or `gzip`; undefined when none.
- */
-export function normaliseAcceptEncoding(header: string | undefined, policy: CachePolicy): string | undefined {
-  const accepted = new Set(
-    (header ?? '')
-      .split(',')
-      .map((token) => token.split(';'))
-      .filter(([, q]) => !/^\s*q=0(\.0*)?\s*$/.test(q ?? ''))
-      .map(([name]) => name!.trim().toLowerCase())
-  )
-  const formats = [policy.brotli && accepted.has('br') ? 'br' : undefined, policy.gzip && accepted.has('gzip') ? 'gzip' : undefined].filter(Boolean)
-  return formats.length ? formats.join(',') : undefined
-}
-
-/**
- * Whether and how CloudFront would compress this response (its "Serving compressed files" rules), with
+ * Whether and how CloudFront would compress this response, given the normalised Accept-Encoding
+ * of the cache key (cache/cache-key.ts) (its "Serving compressed files" rules), with
  * the reason when it does not: status 200/403/404, 1,000–10,000,000 bytes by Content-Length, a listed
  * content type, not already encoded; Brotli preferred.
  */

@@ -3,22 +3,9 @@ import type { IncomingMessage } from 'node:http'
 /** Headers that belong to one connection, never stored or forwarded (RFC 9110 §7.6.1). */
 export const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'])
 
-export function varyOf(header: string | string[] | undefined): string[] {
-  return (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter(Boolean)
-}
-
 export function forwardable(headers: Record<string, string | string[]>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {}
   for (const [name, value] of Object.entries(headers)) if (!hopByHop.has(name) && name !== 'content-length') out[name] = value
-  return out
-}
-
-export function mergeHeaders(stored: Record<string, string | string[]>, fresh: Record<string, string | string[]>): Record<string, string | string[]> {
-  const out = { ...stored }
-  for (const [name, value] of Object.entries(forwardable(fresh))) if (name !== 'content-type' && name !== 'content-encoding') out[name] = value
   return out
 }
 

@@ -3,12 +3,19 @@ import { get as httpGet, type ServerResponse } from 'node:http'
 import type { EdgeConfig } from '../../../common/services/edge/edge-config'
 import type { ResponseHeadersPolicy } from '../../../common/services/edge/response-headers-policy'
 import type { ListenAddress } from '../../net/listen'
-import type { CachedObject } from './edge-cache'
 import { forwardable } from './edge-http'
 import type { ResponseStep } from './edge-functions'
 import { applyResponseHeadersPolicy } from './response-headers'
 
 export type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error' | 'FunctionGeneratedResponse'
+
+/** A response on its way to a viewer. `age` (seconds) is set when it comes from the cache unvalidated. */
+export interface Delivery {
+  status: number
+  headers: Record<string, string | string[]>
+  body: Buffer
+  age?: number
+}
 
 /** A viewer-response function, bound to its request: given the response, what goes to the viewer. */
 export type ViewerResponseHook = (status: number, headers: Record<string, string | string[]>) => Promise<ResponseStep>
@@ -81,7 +88,7 @@ export class ViewerResponses {
    * Sends an object, or, for an error with a custom error page, the page instead: fetched through this
    * distribution (its behavior, cache and origin), with the configured status.
    */
-  async deliver(response: ServerResponse, method: string, object: CachedObject, age: number, result: Result): Promise<number> {
+  async deliver(response: ServerResponse, method: string, object: Delivery, result: Result): Promise<number> {
     let final = object
     const custom = this.customError(object.status)
     if (custom?.responsePagePath && !this.errorPageRequests.has(response)) {
@@ -99,7 +106,7 @@ export class ViewerResponses {
       if (step.kind === 'fail') return this.sendError(response, step.status, 'The CloudFront function associated with the CloudFront distribution could not run.')
       final = { ...final, status: step.status, headers: step.headers, body: step.body ?? final.body }
     }
-    return this.sendCached(response, method, final, age, result)
+    return this.sendCached(response, method, final, result)
   }
 
   /** Fetches an error page from this distribution itself, marked so that its own errors are not replaced again. */
@@ -118,24 +125,28 @@ export class ViewerResponses {
     })
   }
 
-  private sendCached(response: ServerResponse, method: string, object: CachedObject, age: number, result: Result): number {
+  private sendCached(response: ServerResponse, method: string, object: Delivery, result: Result): number {
     const headers: Record<string, string | string[] | number> = {
       ...object.headers,
-      'content-length': object.body.length,
       'x-cache': `${result} from cloudfront`,
       via: `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`,
       'x-amz-cf-pop': 'LAB1-P1',
       'x-amz-cf-id': this.nextRequestId()
     }
-    if (result !== 'Miss' && result !== 'FunctionGeneratedResponse') headers['age'] = String(age)
+    // A 304 has no content; a HEAD gets the length of the GET it stands for (RFC 9110 §8.6).
+    const originLength = method === 'HEAD' && object.body.length === 0 ? object.headers['content-length'] : undefined
+    if (object.status !== 304) headers['content-length'] = originLength ?? object.body.length
+    // RFC 9111 §5.1: Age says the answer was not validated with the origin for this request.
+    if (object.age !== undefined) headers['age'] = String(Math.floor(object.age))
     const viewer = this.policies.get(response)
     if (viewer) {
       const applied = applyResponseHeadersPolicy(viewer.policy, viewer, headers as Record<string, string | string[]>, { cacheResult: result, pop: 'LAB1-P1', requestId: String(headers['x-amz-cf-id']) })
       if (applied.length) this.note(response, `response headers policy: ${applied.join(', ')}`)
     }
     response.writeHead(object.status, headers)
-    response.end(method === 'HEAD' ? undefined : object.body)
-    return method === 'HEAD' ? 0 : object.body.length
+    const bodyless = method === 'HEAD' || object.status === 304
+    response.end(bodyless ? undefined : object.body)
+    return bodyless ? 0 : object.body.length
   }
 
   sendError(response: ServerResponse, status: number, text: string): number {

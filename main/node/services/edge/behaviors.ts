@@ -1,0 +1,74 @@
+import { managedOriginRequestPolicies, resolveCachePolicy, type EdgeBehavior, type EdgeConfig, type OriginRequestPolicy } from '../../../common/services/edge/edge-config'
+import { managedResponseHeadersPolicies, type ResponseHeadersPolicy } from '../../../common/services/edge/response-headers-policy'
+import { makeCachePolicy, managedCachePolicy } from './cache/cache-policies'
+import type { CacheStore } from './cache/cache-store'
+import type { CachePolicy, NameSetting } from './cache/cache-types'
+import { compilePathPattern } from './path-pattern'
+
+/** A cache behavior with everything it needs resolved once per configuration, not per request. */
+export interface ResolvedBehavior {
+  match: RegExp
+  behavior: EdgeBehavior
+  /** The config's policy: cache key fields as origin-request.ts reads them. */
+  keyPolicy: ReturnType<typeof resolveCachePolicy>
+  /** The same policy for the cache core, with the distribution's error caching TTLs. */
+  policy: CachePolicy
+  /** The distribution's cache under this behavior's policy. */
+  cache: CacheStore
+  headersPolicy: ResponseHeadersPolicy | undefined
+  originRequestPolicy: OriginRequestPolicy | undefined
+  /** `behavior /static/* → origin app`, the start of every log line. */
+  which: string
+}
+
+/** Behaviors in order, the default last: the first whose path pattern matches a path serves it. */
+export function resolveBehaviors(config: EdgeConfig, store: CacheStore): ResolvedBehavior[] {
+  const errorTtls = Object.fromEntries(config.customErrorResponses.map((custom) => [custom.errorCode, custom.errorCachingMinTtl]))
+  const resolved = (match: RegExp, behavior: EdgeBehavior): ResolvedBehavior => {
+    const policy = { ...corePolicy(behavior.cachePolicy), errorCachingMinTtlByStatus: errorTtls }
+    const originRequestPolicy = typeof behavior.originRequestPolicy === 'string' ? managedOriginRequestPolicies[behavior.originRequestPolicy] : behavior.originRequestPolicy
+    return {
+      match,
+      behavior,
+      keyPolicy: resolveCachePolicy(behavior.cachePolicy),
+      policy,
+      cache: store.withPolicy(policy, { forwardedHeaders: forwardedHeaderNames(originRequestPolicy) }),
+      headersPolicy: typeof behavior.responseHeadersPolicy === 'string' ? managedResponseHeadersPolicies[behavior.responseHeadersPolicy] : behavior.responseHeadersPolicy,
+      originRequestPolicy,
+      which: `behavior ${behavior.pathPattern ?? '*'} → origin ${behavior.origin}`
+    }
+  }
+  return [...config.behaviors.map((behavior) => resolved(compilePathPattern(behavior.pathPattern), behavior)), resolved(/^/, { ...config.defaultBehavior, pathPattern: '*' })]
+}
+
+/** A managed policy by name (with its ID), or a lab's own policy, as the cache core's type. */
+export function corePolicy(setting: EdgeBehavior['cachePolicy']): CachePolicy {
+  if (typeof setting === 'string') {
+    const managed = managedCachePolicy(setting)
+    if (!managed) throw new Error(`unknown managed cache policy ${setting}`)
+    return managed
+  }
+  return makeCachePolicy({
+    name: 'custom',
+    minTtl: setting.minTtl,
+    defaultTtl: setting.defaultTtl,
+    maxTtl: setting.maxTtl,
+    ...(setting.heuristicFreshness === undefined ? {} : { heuristicMaxSec: setting.heuristicFreshness }),
+    key: {
+      headers: setting.headers,
+      cookies: nameSetting(setting.cookies),
+      queryStrings: nameSetting(setting.queryStrings),
+      enableAcceptEncodingGzip: setting.gzip,
+      enableAcceptEncodingBrotli: setting.brotli
+    }
+  })
+}
+
+function nameSetting(rule: { behavior: 'none' | 'whitelist' | 'allExcept' | 'all'; names: string[] }): NameSetting {
+  return rule.behavior === 'whitelist' || rule.behavior === 'allExcept' ? { behavior: rule.behavior, names: rule.names } : { behavior: rule.behavior }
+}
+
+/** Header names an origin request policy forwards by name (they survive CloudFront's Vary filter). */
+function forwardedHeaderNames(policy: OriginRequestPolicy | undefined): string[] {
+  return policy?.headers.behavior === 'whitelist' ? policy.headers.names : []
+}
