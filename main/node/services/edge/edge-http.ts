@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http'
+import { hopByHopHeaders } from '../../net/http-headers'
 
-/** Headers that belong to one connection, never stored or forwarded (RFC 9110 §7.6.1). */
-export const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'])
+/** What the edge never stores or copies between viewer and origin: the hop-by-hop headers, and Host. */
+export const hopByHop: ReadonlySet<string> = new Set([...hopByHopHeaders, 'host'])
 
 export function forwardable(headers: Record<string, string | string[]>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {}

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { CachePolicy, OriginRequestPolicy } from '../../../common/services/edge/edge-config'
-import { hopByHop } from './edge-http'
+import { hopByHopHeaders } from '../../net/http-headers'
 
 type Rule = { behavior: string; names: string[] }
 
@@ -51,7 +51,7 @@ export function originRequest(url: URL, viewer: IncomingHttpHeaders, cache: Cach
   const headers: IncomingHttpHeaders = {}
   const keyHeaders = new Set(cache.headers.map((h) => h.toLowerCase()))
   for (const [name, value] of Object.entries(viewer)) {
-    if (value === undefined || (hopByHop.has(name) && name !== 'host') || name === 'cookie' || name.startsWith('if-') || name === 'accept-encoding') continue
+    if (value === undefined || hopByHopHeaders.has(name) || name === 'cookie' || name.startsWith('if-') || name === 'accept-encoding') continue
     if (keyHeaders.has(name) || (policy !== undefined && keeps(policy.headers, name, true))) headers[name] = value
   }
   const viewerCookies = cookiePairs(typeof viewer.cookie === 'string' ? viewer.cookie : undefined)

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { hopByHopHeaders } from '../../net/http-headers'
 
 /**
  * One request as the gateway sees it, read in full before anything is decided (API Gateway buffers
@@ -43,8 +44,6 @@ export function jsonReply(status: number, body: unknown, headers: [string, strin
   return { status, headers: [['content-type', 'application/json'], ...headers], body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)) }
 }
 
-/** Headers that belong to one connection and are never copied between client and backend (RFC 9110 §7.6.1). */
-export const hopByHopHeaders = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
 
 export class BodyTooLargeError extends Error {}
 

@@ -4,7 +4,8 @@ import type { IntegrationConfig } from '../../../common/services/gateway/gateway
 import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
 import { resolveIntegrationUri } from './core/stage-variables'
-import { hopByHopHeaders, queryPairs, type GatewayReply, type GatewayRequest } from './gateway-exchange'
+import { hopByHopHeaders } from '../../net/http-headers'
+import { queryPairs, type GatewayReply, type GatewayRequest } from './gateway-exchange'
 import type { RequestTrace } from './request-trace'
 import { applyHttpMapping, applyRestMapping, type MappedRequest, type MappingSource } from './parameter-mapping'
 
