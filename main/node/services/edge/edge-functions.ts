@@ -24,12 +24,6 @@ export type RequestStep =
 
 export type ResponseStep = { kind: 'continue'; status: number; headers: HeaderMap; body: Buffer | undefined; note: string } | { kind: 'fail'; status: number; note: string }
 
-function headerMap(headers: IncomingHttpHeaders): HeaderMap {
-  const out: HeaderMap = {}
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value
-  return out
-}
-
 /**
  * A distribution's CloudFront Functions: their code (inline or from a file next to the lab), their
  * key value stores, and one sandbox (QuickJS in a worker) that runs them. Built per configuration.
@@ -122,10 +116,6 @@ export class EdgeFunctions {
   /** The key value store a test run reads, by id. */
   store(id: string | undefined): KvsInput | undefined {
     return id === undefined ? undefined : this.stores.get(id)
-  }
-
-  headerMapOf(headers: IncomingHttpHeaders): HeaderMap {
-    return headerMap(headers)
   }
 
   /** Runs code that need not be published against a sample event: the console's Test tab. */

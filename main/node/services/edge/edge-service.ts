@@ -15,6 +15,7 @@ import type { ServiceContext, ServiceSpecOf } from '../service-module'
 import { resolveBehaviors, type ResolvedBehavior } from './behaviors'
 import { MANAGED_CACHE_POLICIES } from './cache/cache-policies'
 import { CacheStore, parseInvalidationPath } from './cache/cache-store'
+import { headerMap } from './cache-explain'
 import { CacheFlow, cachedRequest, type EdgeRequest, type Served } from './cache-flow'
 import { EdgeFunctions } from './edge-functions'
 import { errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
@@ -253,7 +254,7 @@ export class EdgeService extends BaseService<'edge'> {
     const functions = this.functions
     const associations = b.behavior.functionAssociations
     if (functions && associations) {
-      const edgeRequest = () => ({ method, uri: url.pathname, querystring: url.search.slice(1), headers: functions.headerMapOf(request.headers), viewerIp: request.socket.remoteAddress ?? '' })
+      const edgeRequest = () => ({ method, uri: url.pathname, querystring: url.search.slice(1), headers: headerMap(request.headers), viewerIp: request.socket.remoteAddress ?? '' })
       const context = { distributionDomainName: `${this.distributionId}.cloudfront.net`, distributionId: this.distributionId.toUpperCase(), requestId: randomBytes(12).toString('base64url') }
       if (associations.viewerRequest !== undefined) {
         const step = await functions.viewerRequest(associations.viewerRequest, edgeRequest(), context)

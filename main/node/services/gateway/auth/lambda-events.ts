@@ -8,6 +8,7 @@
  */
 import { headerValue, type IdentityRequest } from './identity-sources'
 import { methodArn } from './iam-policy'
+import { queryValues, singleAndMulti } from '../query-maps'
 
 /** Everything about a request an authorizer event may carry. */
 export interface AuthorizerRequest extends IdentityRequest {
@@ -85,17 +86,6 @@ function multiValueHeaders(request: AuthorizerRequest): Record<string, string[]>
   return out
 }
 
-function queryMaps(rawQueryString: string): {
-  single: Record<string, string>
-  multi: Record<string, string[]>
-} {
-  const multi: Record<string, string[]> = {}
-  for (const [name, value] of new URLSearchParams(rawQueryString)) (multi[name] ??= []).push(value)
-  const single: Record<string, string> = {}
-  for (const [name, values] of Object.entries(multi)) single[name] = values[values.length - 1]!
-  return { single, multi }
-}
-
 const orNull = <T extends object>(map: T | undefined): T | null =>
   map && Object.keys(map).length > 0 ? map : null
 
@@ -125,7 +115,7 @@ function v1RequestContext(request: AuthorizerRequest) {
 
 /** REST REQUEST authorizer event. */
 export function restRequestEvent(request: AuthorizerRequest) {
-  const query = queryMaps(request.rawQueryString)
+  const query = singleAndMulti(queryValues(request.rawQueryString))
   return {
     type: 'REQUEST' as const,
     methodArn: requestArn(request),
@@ -134,8 +124,8 @@ export function restRequestEvent(request: AuthorizerRequest) {
     httpMethod: request.httpMethod,
     headers: singleValueHeaders(request),
     multiValueHeaders: multiValueHeaders(request),
-    queryStringParameters: orNull(query.single),
-    multiValueQueryStringParameters: orNull(query.multi),
+    queryStringParameters: query.single,
+    multiValueQueryStringParameters: query.multi,
     pathParameters: orNull(request.pathParameters),
     stageVariables: orNull(request.stageVariables),
     requestContext: v1RequestContext(request)
@@ -167,9 +157,8 @@ export function httpV2Event(request: AuthorizerRequest, identityValues: readonly
     ?.split(';')
     .map((c) => c.trim())
     .filter((c) => c !== '')
-  const query = queryMaps(request.rawQueryString)
   const queryStringParameters: Record<string, string> = {}
-  for (const [name, values] of Object.entries(query.multi))
+  for (const [name, values] of queryValues(request.rawQueryString))
     queryStringParameters[name] = values.join(',')
   const rawPath = request.stage === '$default' ? request.path : `/${request.stage}${request.path}`
   return {

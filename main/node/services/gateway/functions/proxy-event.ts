@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto'
 import { isUtf8 } from 'node:buffer'
 import { formatRequestTime } from '../auth/lambda-events'
+import { headerOf } from '../gateway-exchange'
+import { queryValues, singleAndMulti } from '../query-maps'
 
 /** The account id every Netloom API reports (there is no AWS account behind a lab). */
 export const labAccountId = '000000000000'
@@ -112,15 +114,9 @@ function mediaType(contentType: string): string {
   return contentType.split(';')[0]!.trim().toLowerCase()
 }
 
-function lastHeader(headers: HeaderPairs, name: string): string | undefined {
-  let found: string | undefined
-  for (const [key, value] of headers) if (key.toLowerCase() === name) found = value
-  return found
-}
-
 function bodyOf(request: ProxyRequest): { body: string | null; isBase64Encoded: boolean } {
   if (request.body.length === 0) return { body: null, isBase64Encoded: false }
-  const type = lastHeader(request.headers, 'content-type')
+  const type = headerOf(request, 'content-type')
   // REST decides by the API's binary media types only (none: every body is text, as on AWS).
   const binary =
     request.apiType === 'rest'
@@ -129,28 +125,6 @@ function bodyOf(request: ProxyRequest): { body: string | null; isBase64Encoded: 
         ? !isUtf8(request.body)
         : !isTextual(type)
   return binary ? { body: request.body.toString('base64'), isBase64Encoded: true } : { body: request.body.toString('utf8'), isBase64Encoded: false }
-}
-
-/** Query parameters by name, in order, decoded. */
-function queryValues(rawQuery: string): Map<string, string[]> {
-  const values = new Map<string, string[]>()
-  for (const [name, value] of new URLSearchParams(rawQuery)) {
-    const list = values.get(name)
-    if (list) list.push(value)
-    else values.set(name, [value])
-  }
-  return values
-}
-
-/** Format 1.0 maps: single (last value) and multi; both `null` when there is nothing. */
-function singleAndMulti(entries: Iterable<readonly [string, string[]]>): { single: Record<string, string> | null; multi: Record<string, string[]> | null } {
-  const single: Record<string, string> = {}
-  const multi: Record<string, string[]> = {}
-  for (const [name, values] of entries) {
-    single[name] = values.at(-1)!
-    multi[name] = values
-  }
-  return Object.keys(multi).length ? { single, multi } : { single: null, multi: null }
 }
 
 /** Header values grouped by case-insensitive name, under the name's first spelling. */
@@ -171,7 +145,7 @@ function headerValues(headers: HeaderPairs): Map<string, string[]> {
 const orNull = (record: Readonly<Record<string, string>>) => (Object.keys(record).length ? { ...record } : null)
 
 function domainOf(request: { headers: HeaderPairs; domainName?: string; apiId: string }): string {
-  return request.domainName ?? lastHeader(request.headers, 'host') ?? `${request.apiId}.execute-api.localhost`
+  return request.domainName ?? headerOf(request, 'host') ?? `${request.apiId}.execute-api.localhost`
 }
 
 /** `domainPrefix`: the first label of the domain name (the API id on an execute-api host). */
@@ -180,7 +154,7 @@ function prefixOf(domainName: string): string {
 }
 
 function userAgentOf(request: { headers: HeaderPairs; userAgent?: string }): string {
-  return request.userAgent ?? lastHeader(request.headers, 'user-agent') ?? ''
+  return request.userAgent ?? headerOf(request, 'user-agent') ?? ''
 }
 
 /** A stable six-character REST `resourceId` per resource path (AWS's are random, fixed per resource). */
