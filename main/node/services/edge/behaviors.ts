@@ -3,6 +3,7 @@ import { managedResponseHeadersPolicies, type ResponseHeadersPolicy } from '../.
 import { makeCachePolicy, managedCachePolicy } from './cache/cache-policies'
 import type { CacheStore } from './cache/cache-store'
 import type { CachePolicy, NameSetting } from './cache/cache-types'
+import type { ForwardedHeaders } from './cache/vary'
 import { compilePathPattern } from './path-pattern'
 
 /** A cache behavior with everything it needs resolved once per configuration, not per request. */
@@ -17,6 +18,8 @@ export interface ResolvedBehavior {
   cache: CacheStore
   headersPolicy: ResponseHeadersPolicy | undefined
   originRequestPolicy: OriginRequestPolicy | undefined
+  /** Request headers that reach the origin: the key's and the origin request policy's. */
+  forwardedHeaders: ForwardedHeaders
   /** `behavior /static/* → origin app`, the start of every log line. */
   which: string
 }
@@ -27,14 +30,16 @@ export function resolveBehaviors(config: EdgeConfig, store: CacheStore): Resolve
   const resolved = (match: RegExp, behavior: EdgeBehavior): ResolvedBehavior => {
     const policy = { ...corePolicy(behavior.cachePolicy), errorCachingMinTtlByStatus: errorTtls }
     const originRequestPolicy = typeof behavior.originRequestPolicy === 'string' ? managedOriginRequestPolicies[behavior.originRequestPolicy] : behavior.originRequestPolicy
+    const forwardedHeaders = forwardedHeaderNames(policy.key.headers, originRequestPolicy)
     return {
       match,
       behavior,
       keyPolicy: resolveCachePolicy(behavior.cachePolicy),
       policy,
-      cache: store.withPolicy(policy, { forwardedHeaders: forwardedHeaderNames(originRequestPolicy) }),
+      cache: store.withPolicy(policy, { forwardedHeaders }),
       headersPolicy: typeof behavior.responseHeadersPolicy === 'string' ? managedResponseHeadersPolicies[behavior.responseHeadersPolicy] : behavior.responseHeadersPolicy,
       originRequestPolicy,
+      forwardedHeaders,
       which: `behavior ${behavior.pathPattern ?? '*'} → origin ${behavior.origin}`
     }
   }
@@ -68,7 +73,17 @@ function nameSetting(rule: { behavior: 'none' | 'whitelist' | 'allExcept' | 'all
   return rule.behavior === 'whitelist' || rule.behavior === 'allExcept' ? { behavior: rule.behavior, names: rule.names } : { behavior: rule.behavior }
 }
 
-/** Header names an origin request policy forwards by name (they survive CloudFront's Vary filter). */
-function forwardedHeaderNames(policy: OriginRequestPolicy | undefined): string[] {
-  return policy?.headers.behavior === 'whitelist' ? policy.headers.names : []
+/** What reaches the origin of a viewer's headers: the cache key's, and what the origin request policy adds. */
+function forwardedHeaderNames(keyHeaders: readonly string[], policy: OriginRequestPolicy | undefined): ForwardedHeaders {
+  switch (policy?.headers.behavior) {
+    case 'whitelist':
+      return [...keyHeaders, ...policy.headers.names]
+    case 'allViewer':
+    case 'allViewerAndWhitelistCloudFront':
+      return { allExcept: [] }
+    case 'allExcept':
+      return { allExcept: policy.headers.names.filter((name) => !keyHeaders.some((key) => key.toLowerCase() === name.toLowerCase())) }
+    default:
+      return keyHeaders
+  }
 }

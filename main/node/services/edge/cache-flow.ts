@@ -17,7 +17,7 @@ import { hasValidator } from './cache/storable'
 import { cloudFrontVary, varyHeaderNames } from './cache/vary'
 import { headerMap, lifetimeWhy, refusalWhy } from './cache-explain'
 import { compress, compressionFor, weakenEtag } from './compression'
-import { forwardable, hopByHop, readBody } from './edge-http'
+import { forwardable, hopByHopIn, readBody } from './edge-http'
 import type { Delivery, Result } from './edge-viewer'
 import type { OriginFetcher } from './origin-fetch'
 import { originRequest } from './origin-request'
@@ -237,18 +237,20 @@ function fromStore(entry: StoredResponse, ageSec?: number): Delivery {
 }
 
 /**
- * What is kept and passed on of an origin's headers: no hop-by-hop fields (Content-Length stays, to
+ * What is kept and passed on of an origin's headers: no hop-by-hop fields, nor those its Connection
+ * header names (RFC 9111 §3.1; Content-Length stays, to
  * catch truncated bodies), and Vary cut to the names CloudFront keeps (reference §1.4).
  */
 function storableHeaders(origin: Record<string, string | string[]>, b: ResolvedBehavior): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(origin)) if (!hopByHop.has(name)) headers[name] = value
+  const skip = hopByHopIn(origin)
+  for (const [name, value] of Object.entries(origin)) if (!skip.has(name)) headers[name] = value
   const names = varyHeaderNames(headers)
   if (names !== '*') {
-    const forwarded = [...b.policy.key.headers, ...(b.originRequestPolicy?.headers.behavior === 'whitelist' ? b.originRequestPolicy.headers.names : [])]
-    const kept = cloudFrontVary(names, forwarded)
-    if (kept.length) headers['vary'] = kept.join(', ')
-    else delete headers['vary']
+    const kept = cloudFrontVary(names, b.forwardedHeaders)
+    // The origin's own Vary (its spelling too) passes when CloudFront keeps all of it.
+    if (kept.length === 0) delete headers['vary']
+    else if (kept.length < names.length) headers['vary'] = kept.join(', ')
   }
   return headers
 }

@@ -1,12 +1,18 @@
 import type { IncomingMessage } from 'node:http'
-import { hopByHopHeaders } from '../../net/http-headers'
+import { hopByHopHeaders, hopByHopOf } from '../../net/http-headers'
 
 /** What the edge never stores or copies between viewer and origin: the hop-by-hop headers, and Host. */
 export const hopByHop: ReadonlySet<string> = new Set([...hopByHopHeaders, 'host'])
 
+/** The edge's hop-by-hop list for one message: the fixed list, Host, and what its Connection header names. */
+export function hopByHopIn(headers: Record<string, string | string[] | undefined>): ReadonlySet<string> {
+  return hopByHopOf(headers['connection'], hopByHop)
+}
+
 export function forwardable(headers: Record<string, string | string[]>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(headers)) if (!hopByHop.has(name) && name !== 'content-length') out[name] = value
+  const skip = hopByHopIn(headers)
+  for (const [name, value] of Object.entries(headers)) if (!skip.has(name) && name !== 'content-length') out[name] = value
   return out
 }
 

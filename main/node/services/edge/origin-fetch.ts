@@ -67,15 +67,36 @@ export class OriginFetcher {
     headers['accept-encoding'] = acceptEncoding ?? 'identity'
     Object.assign(headers, conditional)
     return new Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }>((resolve, reject) => {
+      let answered: IncomingMessage | undefined
+      const chunks: Buffer[] = []
+      const done = (res: IncomingMessage) => resolve({ status: res.statusCode ?? 502, headers: originHeaders(res), body: Buffer.concat(chunks) })
       const req = httpRequest({ host, port, method, path: outgoing.path, headers, timeout: originTimeoutMs }, (res) => {
-        const chunks: Buffer[] = []
+        answered = res
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers as Record<string, string | string[]>, body: Buffer.concat(chunks) }))
+        res.on('end', () => done(res))
         res.on('error', (error) => reject(new LabError('LAB_ERR_REQUEST_FAILED', `origin ${originId} broke off its response: ${error.message}`)))
       })
       req.on('timeout', () => req.destroy(new LabError('LAB_ERR_RPC_TIMEOUT', `origin ${originId} did not answer within ${originTimeoutMs / 1000} s`)))
-      req.on('error', (error) => reject(LabError.from(error, 'LAB_ERR_REQUEST_FAILED')))
+      req.on('error', (error) => {
+        // Bytes past the Content-Length of a complete response are the origin's mistake, not a
+        // broken response: the message is what Content-Length framed (RFC 9112 §6.3), the rest is dropped.
+        // Its body may still be on its way through the stream: 'end' (or 'close') resolves.
+        const complete = answered?.complete ? answered : undefined
+        if (complete) complete.once('close', () => done(complete))
+        else reject(LabError.from(error, 'LAB_ERR_REQUEST_FAILED'))
+      })
       req.end(body)
     })
   }
+}
+
+/**
+ * An origin response's headers as the cache reads them. Node keeps only the first line of some
+ * fields (Age among them); the cache must see every Age line, since two lines make the age unknown
+ * (freshness.ts `receivedAge`).
+ */
+function originHeaders(res: IncomingMessage): Record<string, string | string[]> {
+  const headers = res.headers as Record<string, string | string[]>
+  const age = res.headersDistinct['age']
+  return age && age.length > 1 ? { ...headers, age } : headers
 }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { CachePolicy, OriginRequestPolicy } from '../../../common/services/edge/edge-config'
-import { hopByHopHeaders } from '../../net/http-headers'
+import { hopByHopOf } from '../../net/http-headers'
 
 type Rule = { behavior: string; names: string[] }
 
@@ -50,8 +50,9 @@ export function originRequest(url: URL, viewer: IncomingHttpHeaders, cache: Cach
   const search = query.length ? `?${new URLSearchParams(query).toString()}` : ''
   const headers: IncomingHttpHeaders = {}
   const keyHeaders = new Set(cache.headers.map((h) => h.toLowerCase()))
+  const hopByHop = hopByHopOf(viewer.connection)
   for (const [name, value] of Object.entries(viewer)) {
-    if (value === undefined || hopByHopHeaders.has(name) || name === 'cookie' || name.startsWith('if-') || name === 'accept-encoding') continue
+    if (value === undefined || hopByHop.has(name) || name === 'cookie' || name.startsWith('if-') || name === 'accept-encoding') continue
     if (keyHeaders.has(name) || (policy !== undefined && keeps(policy.headers, name, true))) headers[name] = value
   }
   const viewerCookies = cookiePairs(typeof viewer.cookie === 'string' ? viewer.cookie : undefined)

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { hopByHopHeaders } from '../../net/http-headers'
+import { hopByHopOf } from '../../net/http-headers'
 
 /**
  * One request as the gateway sees it, read in full before anything is decided (API Gateway buffers
@@ -82,9 +82,11 @@ export function toGatewayRequest(message: IncomingMessage, body: Buffer, request
 export function writeReply(response: ServerResponse, reply: GatewayReply, headOnly: boolean): number {
   const headers: string[] = []
   let length = String(reply.body.length)
+  // RFC 9110 §7.6.1: what the integration's Connection header names stays on the integration's hop.
+  const hopByHop = hopByHopOf(reply.headers.filter(([name]) => name.toLowerCase() === 'connection').map(([, value]) => value))
   for (const [name, value] of reply.headers) {
     const lower = name.toLowerCase()
-    if (hopByHopHeaders.has(lower)) continue
+    if (hopByHop.has(lower)) continue
     // The body decides its length; only a HEAD answer reports the length of the body it leaves out.
     if (lower === 'content-length') {
       if (headOnly) length = value

@@ -16,6 +16,8 @@ export interface CacheControl {
   proxyRevalidate: boolean
   noTransform: boolean
   immutable: boolean
+  /** §5.2.2.3: store only if the cache understands the status code (and then no-store is ignored). */
+  mustUnderstand: boolean
   onlyIfCached: boolean
   staleWhileRevalidate?: number
   staleIfError?: number
@@ -45,6 +47,7 @@ const FLAGS = {
   'proxy-revalidate': 'proxyRevalidate',
   'no-transform': 'noTransform',
   immutable: 'immutable',
+  'must-understand': 'mustUnderstand',
   'only-if-cached': 'onlyIfCached'
 } as const
 
@@ -68,6 +71,7 @@ export function parseCacheControl(header: string | string[] | undefined): CacheC
     proxyRevalidate: false,
     noTransform: false,
     immutable: false,
+    mustUnderstand: false,
     onlyIfCached: false,
     invalid: []
   }

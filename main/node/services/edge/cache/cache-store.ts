@@ -13,7 +13,7 @@ import { selectForUpdate, updateFromNotModified } from './conditional'
 import { currentAge, isFresh } from './freshness'
 import { unsafeInvalidationTargets } from './invalidation'
 import { checkStorable, hasValidator, headersForStorage, type NotStorableReason } from './storable'
-import { cloudFrontVary, secondaryKey, varyHeaderNames, varyMatches } from './vary'
+import { cloudFrontVary, secondaryKey, varyHeaderNames, varyMatches, type ForwardedHeaders } from './vary'
 
 export interface CacheStoreOptions {
   /** Byte budget: bodies plus header and key text. Least recently used variants go first. */
@@ -23,8 +23,8 @@ export interface CacheStoreOptions {
   host?: string
   /** The behaviour caches OPTIONS responses. */
   cacheOptions?: boolean
-  /** Headers forwarded to the origin beyond the key headers (they survive CloudFront's Vary filter). */
-  forwardedHeaders?: readonly string[]
+  /** Headers that reach the origin, key headers included (they survive CloudFront's Vary filter); the key headers when absent. */
+  forwardedHeaders?: ForwardedHeaders
 }
 
 /**
@@ -179,8 +179,7 @@ export class CacheStore {
     if (headerValues(headers, 'date').length === 0)
       headers['date'] = new Date(response.responseTime).toUTCString()
     const names = varyHeaderNames(headers)
-    const forwarded = [...policy.key.headers, ...(this.options.forwardedHeaders ?? [])]
-    const varyNames = names === '*' ? [] : cloudFrontVary(names, forwarded)
+    const varyNames = names === '*' ? [] : cloudFrontVary(names, this.options.forwardedHeaders ?? policy.key.headers)
     const { path, query } = splitUrl(request.url)
     const stored: StoredResponse = {
       ...response,

@@ -61,7 +61,7 @@ describe('conditional requests to the origin', () => {
 })
 
 describe('updateFromNotModified', () => {
-  it('§3.2 / §4.3.4: 304 fields replace stored ones; Content-Length and body stay', () => {
+  it('§3.2 / §4.3.4: 304 fields replace stored ones; Content-Length, ETag and body stay', () => {
     const s = stored({
       ETag: '"v1"',
       'Content-Length': '5',
@@ -76,9 +76,9 @@ describe('updateFromNotModified', () => {
     )
     const u = updateFromNotModified(s, r, policy, now)
     expect(u.headers).toEqual({
+      ETag: '"v1"',
       'Content-Length': '5',
       'X-Old': 'keep',
-      etag: '"v1"',
       'cache-control': 'max-age=300',
       'x-new': '1'
     })
@@ -86,6 +86,18 @@ describe('updateFromNotModified', () => {
     expect(u.lifetimeSec).toBe(300)
     expect(currentAge(u, now)).toBe(0)
     expect(isFresh(u, now)).toBe(true)
+  })
+
+  it('§3.2: the fields the stored body depends on are not taken from a 304', () => {
+    const s = stored({ ETag: '"v1"', 'Content-Encoding': 'gzip', 'Content-Range': 'bytes 0-4/5', 'Content-MD5': 'a', 'Cache-Control': 'max-age=60' })
+    const r = notModified({ etag: '"v2"', 'content-encoding': 'br', 'content-range': 'bytes 0-1/2', 'content-md5': 'b', 'x-a': '1' }, T0)
+    expect(updateFromNotModified(s, r, policy, T0).headers).toEqual({ ETag: '"v1"', 'Content-Encoding': 'gzip', 'Content-Range': 'bytes 0-4/5', 'Content-MD5': 'a', 'Cache-Control': 'max-age=60', 'x-a': '1' })
+  })
+
+  it('§3.2: nor the fields the 304\'s Connection header names', () => {
+    const r = notModified({ connection: 'x-hop', 'x-hop': '1', 'x-end': '2' }, T0)
+    expect(updateFromNotModified(stored({}), r, policy, T0).headers).toMatchObject({ 'x-end': '2' })
+    expect(updateFromNotModified(stored({}), r, policy, T0).headers['x-hop']).toBeUndefined()
   })
 
   it('a 304 that now says no-store yields a not-cacheable result', () => {

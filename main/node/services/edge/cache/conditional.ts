@@ -1,3 +1,4 @@
+import { hopByHopOf } from '../../../net/http-headers'
 import {
   firstHeader,
   headerValues,
@@ -43,24 +44,16 @@ const CLIENT_CONDITIONALS = new Set([
   'if-range'
 ])
 
-/** RFC 9111 §3.2: fields a 304 must not overwrite in the stored response. */
-const NOT_UPDATED = new Set([
-  'content-length',
-  'connection',
-  'proxy-connection',
-  'keep-alive',
-  'te',
-  'transfer-encoding',
-  'upgrade',
-  'trailer',
-  'proxy-authenticate',
-  'proxy-authentication-info',
-  'proxy-authorization'
-])
+/**
+ * RFC 9111 §3.2: fields a 304 must not overwrite in the stored response: Content-Length, and the
+ * fields the stored body depends on (its coding, its range, its digest, the entity tag that selected
+ * it), besides the hop-by-hop fields and proxy credentials.
+ */
+const NOT_UPDATED = ['content-length', 'content-encoding', 'content-range', 'content-md5', 'etag', 'proxy-authenticate', 'proxy-authentication-info', 'proxy-authorization']
 
 /**
  * §4.3.4 + §3.2: a stored response freshened by a 304. Header fields of the 304 replace the stored
- * ones (except Content-Length and hop-by-hop fields), the age clock restarts from the 304's times,
+ * ones (except those in NOT_UPDATED and hop-by-hop fields), the age clock restarts from the 304's times,
  * and the lifetime is recomputed. A result with `source: 'not-cacheable'` should be evicted.
  */
 export function updateFromNotModified(
@@ -69,10 +62,7 @@ export function updateFromNotModified(
   policy: TtlPolicy,
   nowMs: number = response304.responseTime
 ): StoredResponse {
-  const drop = new Set(NOT_UPDATED)
-  for (const value of headerValues(response304.headers, 'connection')) {
-    for (const name of value.split(',')) drop.add(name.trim().toLowerCase())
-  }
+  const drop = new Set([...hopByHopOf(headerValues(response304.headers, 'connection')), ...NOT_UPDATED])
   const incoming = Object.entries(response304.headers).filter(
     ([name]) => !drop.has(name.toLowerCase())
   )

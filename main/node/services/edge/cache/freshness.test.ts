@@ -9,7 +9,8 @@ import type {
   StoredResponse,
   TtlPolicy
 } from './cache-types'
-import { canServeStale, currentAge, freshnessLifetime, isFresh } from './freshness'
+import { DELTA_SECONDS_MAX } from './cache-control'
+import { canServeStale, currentAge, freshnessLifetime, isFresh, receivedAge } from './freshness'
 
 const clock = new FakeClock()
 const T0 = clock.now()
@@ -236,6 +237,36 @@ describe('currentAge', () => {
 
   it('§4.2.3: a Date in the future does not make the age negative', () => {
     expect(currentAge(stored({ date: httpDate(T0 + 3_600_000) }, 60), T0)).toBe(0)
+  })
+
+  it.each([
+    ['abc'],
+    ['-7200'],
+    ['7200.0'],
+    ['0, 0'],
+    ['0,7200'],
+    ['1;a=b'],
+    [['0', '0']]
+  ])('§5.1: an Age that is not one delta-seconds (%j) means an unknown age: stale', (age) => {
+    const s = stored({ age, date: httpDate(T0) }, 3600)
+    expect(receivedAge(s.headers)).toBe(DELTA_SECONDS_MAX)
+    expect(isFresh(s, T0)).toBe(false)
+  })
+
+  it('§5.1: one delta-seconds is taken as is; none is 0', () => {
+    expect(receivedAge({ Age: ' 42 ' })).toBe(42)
+    expect(receivedAge({})).toBe(0)
+  })
+})
+
+describe('must-understand (RFC 9111 §5.2.2.3)', () => {
+  it('a status code the cache does not know is never stored', () => {
+    expect(freshnessLifetime(response({ 'cache-control': 'max-age=3600, must-understand' }, 599), zeroMin, T0).cacheable).toBe(false)
+  })
+
+  it('for a known status it overrides the no-store sent beside it', () => {
+    expect(lifetime(response({ 'cache-control': 'max-age=3600, must-understand, no-store' }))).toBe(3600)
+    expect(freshnessLifetime(response({ 'cache-control': 'max-age=3600, no-store' }), zeroMin, T0).cacheable).toBe(false)
   })
 })
 

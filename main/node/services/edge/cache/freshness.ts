@@ -1,4 +1,4 @@
-import { parseCacheControl, parseDeltaSeconds, type CacheControl } from './cache-control'
+import { DELTA_SECONDS_MAX, parseCacheControl, parseDeltaSeconds, type CacheControl } from './cache-control'
 import { CLOUDFRONT_ERROR_CACHING_MIN_TTL } from './cache-policies'
 import {
   firstHeader,
@@ -10,6 +10,12 @@ import {
   type StoredResponse,
   type TtlPolicy
 } from './cache-types'
+
+/** The status codes RFC 9110 defines (§15): the ones whose caching rules this cache implements. */
+const UNDERSTOOD_STATUSES: ReadonlySet<number> = new Set([
+  200, 201, 202, 203, 204, 205, 206, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405,
+  406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 426, 500, 501, 502, 503, 504, 505
+])
 
 /** RFC 9110 §15.1: statuses a cache may store with heuristic freshness. */
 export const HEURISTICALLY_CACHEABLE = new Set([
@@ -42,13 +48,19 @@ export function freshnessLifetime(
   const clamp = (seconds: number): number =>
     Math.max(0, Math.min(Math.max(seconds, policy.minTtl), policy.maxTtl))
   const cc = parseCacheControl(headerValues(response.headers, 'cache-control'))
+  if (cc.mustUnderstand) {
+    // §5.2.2.3: a status code the cache does not implement is never stored; for one it does,
+    // must-understand overrides no-store (sent beside it for caches that predate the directive).
+    if (!UNDERSTOOD_STATUSES.has(response.status)) return NOT_CACHEABLE
+  }
+  const noStore = cc.noStore && !cc.mustUnderstand
 
-  if (cc.noStore || cc.noCache || cc.private) {
+  if (noStore || cc.noCache || cc.private) {
     // CloudFront's documented override: a MinTTL above zero caches even these.
     if (policy.minTtl > 0)
       return { cacheable: true, lifetimeSec: clamp(policy.minTtl), source: 'min-ttl-override' }
     // §5.2.2.4: no-cache may be stored, but only to be validated before every use.
-    if (cc.noCache && !cc.noStore && !cc.private)
+    if (cc.noCache && !noStore && !cc.private)
       return { cacheable: true, lifetimeSec: 0, source: 'no-cache' }
     return NOT_CACHEABLE
   }
@@ -116,9 +128,21 @@ export function heuristicLifetime(response: CachedResponse, nowMs: number): numb
   return Math.max(0, Math.floor((interval / 1000) * HEURISTIC_FRACTION))
 }
 
+/**
+ * The Age a response arrived with (RFC 9111 §5.1: one delta-seconds). Anything else (a list, two
+ * field lines, a sign, a fraction, a parameter) says the response's age is unknown, and a cache
+ * that cannot tell how old a response is treats it as stale rather than guess (the behaviour the
+ * cache-tests.fyi suite asks for).
+ */
+export function receivedAge(headers: CachedResponse['headers']): number {
+  const lines = headerValues(headers, 'age')
+  if (lines.length === 0) return 0
+  return (lines.length === 1 ? parseDeltaSeconds(lines[0]!) : undefined) ?? DELTA_SECONDS_MAX
+}
+
 /** RFC 9111 §4.2.3 current_age in seconds (fractional; floor it for an Age header). */
 export function currentAge(stored: CachedResponse, nowMs: number): number {
-  const ageValue = parseDeltaSeconds(firstHeader(stored.headers, 'age') ?? '') ?? 0
+  const ageValue = receivedAge(stored.headers)
   const dateMs = parseHttpDate(firstHeader(stored.headers, 'date')) ?? stored.responseTime
   const apparentAge = Math.max(0, stored.responseTime - dateMs) / 1000
   const responseDelay = Math.max(0, stored.responseTime - stored.requestTime) / 1000

@@ -1,3 +1,4 @@
+import { hopByHopOf } from '../../../net/http-headers'
 import { parseCacheControl, parseDeltaSeconds } from './cache-control'
 import {
   firstHeader,
@@ -95,22 +96,12 @@ export function isStorable(
   return checkStorable(request, response, policy, options).storable
 }
 
+/** Credentials for the proxy itself, never stored (RFC 9111 §3.1). */
+const proxyAuthHeaders = ['proxy-authenticate', 'proxy-authentication-info', 'proxy-authorization']
+
 /** RFC 9111 §3.1: fields a cache must not keep, plus §5.2.2.4/§5.2.2.7 qualified no-cache/private. */
 export function headersForStorage(headers: HeaderMap): HeaderMap {
-  const drop = new Set([
-    'connection',
-    'proxy-connection',
-    'keep-alive',
-    'te',
-    'transfer-encoding',
-    'upgrade',
-    'proxy-authenticate',
-    'proxy-authentication-info',
-    'proxy-authorization'
-  ])
-  for (const value of headerValues(headers, 'connection')) {
-    for (const name of value.split(',')) drop.add(name.trim().toLowerCase())
-  }
+  const drop = new Set([...hopByHopOf(headerValues(headers, 'connection')), ...proxyAuthHeaders])
   const cc = parseCacheControl(headerValues(headers, 'cache-control'))
   for (const name of [...(cc.noCacheFields ?? []), ...(cc.privateFields ?? [])]) drop.add(name)
   const out: HeaderMap = {}

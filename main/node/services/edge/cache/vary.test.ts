@@ -61,4 +61,10 @@ describe('vary', () => {
       'user-agent'
     ])
   })
+
+  it('under an all-viewer origin request policy every name is forwarded, so every name is kept', () => {
+    const names = ['accept-language', 'x-other']
+    expect(cloudFrontVary(names, { allExcept: [] })).toEqual(names)
+    expect(cloudFrontVary(names, { allExcept: ['X-Other'] })).toEqual(['accept-language'])
+  })
 })

@@ -19,21 +19,27 @@ export function varyHeaderNames(headers: HeaderMap): string[] | '*' {
   return [...names].sort()
 }
 
+/** Request headers that reach the origin: by name, or all of the viewer's except some (origin request policies). */
+export type ForwardedHeaders = readonly string[] | { allExcept: readonly string[] }
+
+/** Whether a header (lower-case) reaches the origin. */
+export function forwardsHeader(forwarded: ForwardedHeaders, name: string): boolean {
+  if (Array.isArray(forwarded)) return forwarded.some((h) => h.toLowerCase() === name)
+  return !(forwarded as { allExcept: readonly string[] }).allExcept.some((h) => h.toLowerCase() === name)
+}
+
 /**
  * CloudFront keeps only Vary names it can honour (reference §1.4): Accept-Encoding, Cookie, headers
- * it forwards, and User-Agent when it forwards User-Agent or device-type headers.
+ * it forwards (all of them under an all-viewer origin request policy), and User-Agent when it
+ * forwards User-Agent or device-type headers.
  */
-export function cloudFrontVary(
-  names: readonly string[],
-  forwardedHeaders: readonly string[]
-): string[] {
-  const forwarded = new Set(forwardedHeaders.map((h) => h.toLowerCase()))
-  const deviceHeaders = [...forwarded].some((h) => /^cloudfront-is-.*-viewer$/.test(h))
+export function cloudFrontVary(names: readonly string[], forwarded: ForwardedHeaders): string[] {
+  const deviceHeaders = Array.isArray(forwarded) && forwarded.some((h) => /^cloudfront-is-.*-viewer$/i.test(h))
   return names.filter(
     (name) =>
       name === 'accept-encoding' ||
       name === 'cookie' ||
-      forwarded.has(name) ||
+      forwardsHeader(forwarded, name) ||
       (name === 'user-agent' && deviceHeaders)
   )
 }
