@@ -16,6 +16,17 @@ describe('MetricsRegistry', () => {
     expect(series).toContainEqual(expect.objectContaining({ name: 'lab_origin_connections_active', value: 4 }))
   })
 
+  it('binds a counter series once and counts into the same series as inc', () => {
+    const registry = new MetricsRegistry()
+    const requests = registry.scope({ service: 'cdn' }).counter('lab_edge_requests_total', 'Requests.')
+    const hits = requests.bind({ result: 'Hit', code: '200' })
+    hits.inc()
+    hits.inc(2)
+    requests.inc({ code: '200', result: 'Hit' })
+    expect(registry.snapshot(0).series).toEqual([expect.objectContaining({ labels: { code: '200', result: 'Hit', service: 'cdn' }, value: 4 })])
+    expect(() => hits.inc(-1)).toThrow(/only goes up/)
+  })
+
   it('reports histogram percentiles within HDR precision', () => {
     const registry = new MetricsRegistry()
     const latency = registry.histogram('lab_x_duration_seconds', 'Latency.')

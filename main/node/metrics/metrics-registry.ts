@@ -49,6 +49,15 @@ export class MetricsRegistry implements HostMetrics {
       inc: (labels, by = 1) => {
         if (by < 0) throw new RangeError(`${name}: a counter only goes up`)
         this.series(family, fixed, labels).value += by
+      },
+      bind: (labels) => {
+        const series = this.series(family, fixed, labels)
+        return {
+          inc: (by = 1) => {
+            if (by < 0) throw new RangeError(`${name}: a counter only goes up`)
+            series.value += by
+          }
+        }
       }
     }
   }

@@ -3,6 +3,16 @@ export type Labels = Record<string, string>
 
 export interface Counter {
   inc(labels?: Labels, by?: number): void
+  /**
+   * One series of this counter, looked up once: for hot paths that would otherwise build a label
+   * object and a lookup key per increment. A series removed with its service stops being exported.
+   */
+  bind(labels?: Labels): BoundCounter
+}
+
+/** A counter series with its labels fixed (Counter.bind). */
+export interface BoundCounter {
+  inc(by?: number): void
 }
 
 export interface Gauge {

@@ -35,7 +35,7 @@ function make() {
     id: 'web',
     labDir: '.',
     log: createLogger('web', (e) => logs.push(e)),
-    metrics: { counter: () => ({ inc() {} }), gauge: () => ({ set() {}, inc() {}, dec() {} }), histogram: () => ({ observe() {} }) },
+    metrics: { counter: () => ({ inc() {}, bind: () => ({ inc() {} }) }), gauge: () => ({ set() {}, inc() {}, dec() {} }), histogram: () => ({ observe() {} }) },
     clock: systemClock
   }
   const service = new TestService(spec, ctx)

@@ -188,6 +188,14 @@ export const edgeConfigSchema = z
       .strict()
       .optional()
       .describe('TLS at the edge: HTTP/2 and HTTP/1.1 over TLS with certificates from the lab CA (`netloom ca export` to trust it).'),
+    accessLog: z
+      .object({
+        file: z.string().min(1).describe('File to append to, relative to the lab file, e.g. logs/cdn.log (its folder must exist).'),
+        includeCookies: z.boolean().default(false).describe('Write the viewer\'s Cookie header in cs(Cookie), as CloudFront\'s IncludeCookies; otherwise -.')
+      })
+      .strict()
+      .optional()
+      .describe('Standard access logs: one line per viewer request in CloudFront\'s standard log (legacy) format, tab-separated, with #Version and #Fields headers. Off by default.'),
     viewerCacheControl: z
       .enum(['ignore', 'honor'])
       .default('ignore')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { createWriteStream, type WriteStream } from 'node:fs'
 import type { Disposable } from '../../../common/base/disposable'
+import { LogFile } from '../../logs/log-file'
 
 export interface QueryLogEntry {
   at: number
@@ -35,20 +35,19 @@ export function formatQueryLogLine(entry: QueryLogEntry): string {
   return `1.0 ${new Date(entry.at).toISOString()} ${zoneId} ${name} ${entry.qtype} ${entry.rcode} ${entry.transport} LAB ${entry.resolver} ${entry.clientSubnet ?? '-'}`
 }
 
-/** Appends query-log lines to a file; writes are buffered by the stream. */
+/** Appends query-log lines to a file (logs/log-file.ts, which the edge's access log shares). */
 export class QueryLogFile implements Disposable {
-  private readonly stream: WriteStream
+  private readonly file: LogFile
 
   constructor(path: string, onError: (error: Error) => void) {
-    this.stream = createWriteStream(path, { flags: 'a' })
-    this.stream.on('error', onError)
+    this.file = new LogFile(path, { onError })
   }
 
   write(entry: QueryLogEntry): void {
-    this.stream.write(`${formatQueryLogLine(entry)}\n`)
+    this.file.write(formatQueryLogLine(entry))
   }
 
   dispose(): void {
-    this.stream.end()
+    this.file.dispose()
   }
 }

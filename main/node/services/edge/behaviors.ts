@@ -22,12 +22,14 @@ export interface ResolvedBehavior {
   forwardedHeaders: ForwardedHeaders
   /** `behavior /static/* → origin app`, the start of every log line. */
   which: string
+  /** The metrics' `behavior` label: the path pattern, or `default` for the default behavior. */
+  label: string
 }
 
 /** Behaviors in order, the default last: the first whose path pattern matches a path serves it. */
 export function resolveBehaviors(config: EdgeConfig, store: CacheStore): ResolvedBehavior[] {
   const errorTtls = Object.fromEntries(config.customErrorResponses.map((custom) => [custom.errorCode, custom.errorCachingMinTtl]))
-  const resolved = (match: RegExp, behavior: EdgeBehavior): ResolvedBehavior => {
+  const resolved = (match: RegExp, behavior: EdgeBehavior, label = behavior.pathPattern ?? 'default'): ResolvedBehavior => {
     const policy = { ...corePolicy(behavior.cachePolicy), errorCachingMinTtlByStatus: errorTtls }
     const originRequestPolicy = typeof behavior.originRequestPolicy === 'string' ? managedOriginRequestPolicies[behavior.originRequestPolicy] : behavior.originRequestPolicy
     const forwardedHeaders = forwardedHeaderNames(policy.key.headers, originRequestPolicy)
@@ -40,10 +42,11 @@ export function resolveBehaviors(config: EdgeConfig, store: CacheStore): Resolve
       headersPolicy: typeof behavior.responseHeadersPolicy === 'string' ? managedResponseHeadersPolicies[behavior.responseHeadersPolicy] : behavior.responseHeadersPolicy,
       originRequestPolicy,
       forwardedHeaders,
-      which: `behavior ${behavior.pathPattern ?? '*'} → origin ${behavior.origin}`
+      which: `behavior ${behavior.pathPattern ?? '*'} → origin ${behavior.origin}`,
+      label
     }
   }
-  return [...config.behaviors.map((behavior) => resolved(compilePathPattern(behavior.pathPattern), behavior)), resolved(/^/, { ...config.defaultBehavior, pathPattern: '*' })]
+  return [...config.behaviors.map((behavior) => resolved(compilePathPattern(behavior.pathPattern), behavior)), resolved(/^/, { ...config.defaultBehavior, pathPattern: '*' }, 'default')]
 }
 
 /** A managed policy by name (with its ID), or a lab's own policy, as the cache core's type. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createSecureServer, type Http2SecureServer } from 'node:http2'
+import { resolve as resolvePath } from 'node:path'
 import type { TLSSocket } from 'node:tls'
 import type { EdgeCacheEntry, FunctionTestResult, ServiceEndpoint } from '../../../common/contract/lab-types'
 import { dataDir } from '../../tls/data-dir'
@@ -17,8 +18,10 @@ import { MANAGED_CACHE_POLICIES } from './cache/cache-policies'
 import { CacheStore, parseInvalidationPath } from './cache/cache-store'
 import { headerMap } from './cache-explain'
 import { CacheFlow, cachedRequest, type EdgeRequest, type Served } from './cache-flow'
+import { EdgeAccessLog } from './edge-access-log'
 import { EdgeFunctions } from './edge-functions'
-import { errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
+import { EdgeMetrics } from './edge-metrics'
+import { edgeLocation, errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
 import { OriginFetcher } from './origin-fetch'
 import { answerViewer } from './viewer-answer'
 
@@ -32,6 +35,8 @@ interface Outcome {
   result: Result
   explanation: string
   bytesOut: number
+  /** For errors, CloudFront's x-edge-detailed-result-type (the access log's; `Error` when unset). */
+  detail?: string
 }
 
 /**
@@ -53,24 +58,22 @@ export class EdgeService extends BaseService<'edge'> {
   private readonly flow: CacheFlow
   private readonly viewer: ViewerResponses
   private functions: EdgeFunctions | undefined
-  private readonly requests
-  private readonly cacheBytes
+  private readonly metrics: EdgeMetrics
+  private accessLog: EdgeAccessLog | undefined
 
   constructor(spec: ServiceSpecOf<'edge'>, ctx: ServiceContext) {
     super(spec, ctx)
     this.store = new CacheStore({ maxBytes: spec.config.cacheBytes, policy: MANAGED_CACHE_POLICIES.CachingOptimized, host: `${this.distributionId}.cloudfront.net` })
     this.behaviors = resolveBehaviors(spec.config, this.store)
     this.viewer = new ViewerResponses(this.distributionId, () => this.spec.config, () => this.bound)
-    this.requests = ctx.metrics.counter('lab_edge_requests_total', 'Viewer requests, by cache result and status.')
-    const originLatency = ctx.metrics.histogram('lab_edge_origin_latency_seconds', 'Time the origin took to answer a miss or refresh.')
-    this.cacheBytes = ctx.metrics.gauge('lab_edge_cache_bytes', 'Bytes of objects in the cache.')
+    const metrics = (this.metrics = new EdgeMetrics(ctx.metrics))
     this.flow = new CacheFlow({
       clock: ctx.clock,
       log: ctx.log,
       origins: new OriginFetcher(() => this.spec.config, ctx.peers, this.distributionId),
       config: () => this.spec.config,
       behaviorFor: (path) => this.behaviorFor(path),
-      originAnswered: (seconds) => originLatency.observe(seconds)
+      originAnswered: (seconds) => metrics.originLatency.observe(seconds)
     })
   }
 
@@ -90,9 +93,23 @@ export class EdgeService extends BaseService<'edge'> {
     return functions
   }
 
+  /** Opens the configured access log (or none), closing the previous one. */
+  private openAccessLog(): void {
+    this.accessLog?.dispose()
+    this.accessLog = undefined
+    const settings = this.spec.config.accessLog
+    if (settings) {
+      const path = resolvePath(this.ctx.labDir, settings.file)
+      this.accessLog = new EdgeAccessLog(path, { includeCookies: settings.includeCookies, distributionHost: `${this.distributionId}.cloudfront.net`, edgeLocation }, (error) => this.ctx.log.warn(`access log ${path}: ${error.message}`))
+    }
+    this.viewer.recordHeads = this.accessLog !== undefined
+  }
+
   protected async onStart(): Promise<void> {
     this.functions = await this.loadFunctions(this.spec.config)
     this.resources.add({ dispose: () => void this.functions?.dispose() })
+    this.openAccessLog()
+    this.resources.add({ dispose: () => this.accessLog?.dispose() })
     const server = createServer((request, response) => void this.handle(request, response))
     this.bound = await listen(server, this.spec.listen, this.id)
     this.server = server
@@ -140,11 +157,13 @@ export class EdgeService extends BaseService<'edge'> {
     const previous = this.functions
     this.functions = functions
     void previous?.dispose()
+    const logChanged = JSON.stringify(next.config.accessLog) !== JSON.stringify(this.spec.config.accessLog)
     this.spec = next
+    if (logChanged) this.openAccessLog()
     this.behaviors = resolveBehaviors(next.config, this.store)
     // Like a distribution update: the cache survives; a smaller budget evicts the least recently used.
     this.store.resize(next.config.cacheBytes)
-    this.cacheBytes.set(this.store.stats().bytes)
+    this.metrics.cacheBytes.set(this.store.stats().bytes)
     return true
   }
 
@@ -174,7 +193,7 @@ export class EdgeService extends BaseService<'edge'> {
   /** Removes one object by the key the cache browser shows. */
   evict(key: string): boolean {
     const removed = this.store.evict(key)
-    this.cacheBytes.set(this.store.stats().bytes)
+    this.metrics.cacheBytes.set(this.store.stats().bytes)
     if (removed) this.ctx.log.info(`evicted ${key.replace(/\n/g, ' ')}`)
     return removed
   }
@@ -183,7 +202,7 @@ export class EdgeService extends BaseService<'edge'> {
   invalidate(paths: readonly string[]): number {
     for (const path of paths) parseInvalidationPath(path)
     const removed = paths.reduce((sum, path) => sum + this.behaviorFor(path).cache.invalidate(path), 0)
-    this.cacheBytes.set(this.store.stats().bytes)
+    this.metrics.cacheBytes.set(this.store.stats().bytes)
     this.ctx.log.info(`invalidated ${paths.join(' ')}: ${removed} object(s) removed`)
     return removed
   }
@@ -202,9 +221,13 @@ export class EdgeService extends BaseService<'edge'> {
       this.viewer.markErrorPageRequest(response)
       delete request.headers[errorPageHeader]
     }
+    // Taken before functions rewrite the request: the log shows what the viewer sent.
+    const accessLog = this.accessLog
+    const arrival = accessLog?.arrival(request)
+    const b = this.behaviorFor(url.pathname)
     let outcome: Outcome
     try {
-      outcome = await this.serve(request, response, method, url)
+      outcome = await this.serve(request, response, method, url, b)
     } catch (error) {
       const failure = LabError.from(error)
       const status = failure.code === 'LAB_ERR_RPC_TIMEOUT' ? 504 : 502
@@ -212,14 +235,15 @@ export class EdgeService extends BaseService<'edge'> {
       const bytesOut = page?.responsePagePath
         ? await this.viewer.deliver(response, method, { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(`${failure.message}\n`) }, 'Error')
         : this.viewer.sendError(response, status, failure.message)
-      outcome = { status: page?.responseCode ?? status, result: 'Error', explanation: failure.message, bytesOut }
+      const detail = status === 504 ? 'OriginReadError' : 'OriginConnectError'
+      outcome = { status: page?.responseCode ?? status, result: 'Error', explanation: failure.message, bytesOut, detail }
     }
     const notes = this.viewer.notes(response)
     if (notes) outcome.explanation += `; ${notes}`
     // What the viewer got, after a custom error response replaced the origin's answer.
     if (response.headersSent) outcome.status = response.statusCode
-    this.requests.inc({ result: outcome.result, code: String(outcome.status) })
-    this.cacheBytes.set(this.store.stats().bytes)
+    this.metrics.served(b.label, outcome.result, outcome.status, outcome.bytesOut)
+    this.metrics.cacheBytes.set(this.store.stats().bytes)
     if (requestTopic.hasSubscribers) {
       const signal: TrafficSignal = {
         serviceId: this.id,
@@ -234,11 +258,15 @@ export class EdgeService extends BaseService<'edge'> {
       }
       requestTopic.publish(signal)
     }
+    if (accessLog && arrival) {
+      const head = this.viewer.sentHead(response)
+      const requestId = head?.requestId ?? this.viewer.nextRequestId()
+      accessLog.write(arrival, request, response, { status: outcome.status, result: outcome.result, detail: outcome.detail, bodyBytes: outcome.bytesOut }, head, requestId, this.ctx.clock.now(), (performance.now() - started) / 1000)
+    }
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse, method: string, viewerUrl: URL): Promise<Outcome> {
+  private async serve(request: IncomingMessage, response: ServerResponse, method: string, viewerUrl: URL, b: ResolvedBehavior): Promise<Outcome> {
     let url = viewerUrl
-    const b = this.behaviorFor(url.pathname)
     const encrypted = (request.socket as TLSSocket).encrypted === true
     if (!encrypted && b.behavior.viewerProtocolPolicy === 'https-only') {
       return { status: 403, result: 'Error', explanation: `${b.which}: https-only, and this request came over plain HTTP`, bytesOut: this.viewer.sendError(response, 403, 'This distribution accepts HTTPS requests only.') }
@@ -249,7 +277,7 @@ export class EdgeService extends BaseService<'edge'> {
       const location = `https://${host}:${this.secureBound.port}${url.pathname}${url.search}`
       response.writeHead(status, { location, 'content-length': 0, 'x-cache': 'Redirect from cloudfront' })
       response.end()
-      return { status, result: 'Error', explanation: `${b.which}: redirect-to-https → ${location}`, bytesOut: 0 }
+      return { status, result: 'Redirect', explanation: `${b.which}: redirect-to-https → ${location}`, bytesOut: 0 }
     }
     const functions = this.functions
     const associations = b.behavior.functionAssociations
@@ -276,7 +304,7 @@ export class EdgeService extends BaseService<'edge'> {
     }
     if (!methodSets[b.behavior.allowedMethods].includes(method)) {
       const text = 'This distribution is not configured to allow the HTTP request method that was used for this request.'
-      return { status: 403, result: 'Error', explanation: `${b.which}: ${method} is not in its allowed methods (${b.behavior.allowedMethods})`, bytesOut: this.viewer.sendError(response, 403, text) }
+      return { status: 403, result: 'Error', explanation: `${b.which}: ${method} is not in its allowed methods (${b.behavior.allowedMethods})`, bytesOut: this.viewer.sendError(response, 403, text), detail: 'InvalidRequestMethod' }
     }
     if (b.headersPolicy !== undefined) {
       const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined)

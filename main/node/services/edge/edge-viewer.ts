@@ -7,7 +7,15 @@ import { forwardable } from './edge-http'
 import type { ResponseStep } from './edge-functions'
 import { applyResponseHeadersPolicy } from './response-headers'
 
-export type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error' | 'FunctionGeneratedResponse'
+export type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error' | 'FunctionGeneratedResponse' | 'Redirect'
+
+/** What a response said about itself, for the access log (headers written with writeHead cannot be read back). */
+export interface SentHead {
+  requestId?: string
+  contentType?: string
+  contentLength?: number
+  contentRange?: string
+}
 
 /** A response on its way to a viewer. `age` (seconds) is set when it comes from the cache unvalidated. */
 export interface Delivery {
@@ -19,6 +27,9 @@ export interface Delivery {
 
 /** A viewer-response function, bound to its request: given the response, what goes to the viewer. */
 export type ViewerResponseHook = (status: number, headers: Record<string, string | string[]>) => Promise<ResponseStep>
+
+/** The lab's one edge location, in `x-amz-cf-pop` and the access log. */
+export const edgeLocation = 'LAB1-P1'
 
 /** Marks the distribution's requests for its own custom error pages. */
 export const errorPageHeader = 'x-netloom-error-page'
@@ -42,6 +53,9 @@ export class ViewerResponses {
   private readonly errorPageRequests = new WeakSet<ServerResponse>()
   private readonly applied = new WeakMap<ServerResponse, string[]>()
   private readonly responseHooks = new WeakMap<ServerResponse, ViewerResponseHook>()
+  /** Kept only while the access log is on, so that requests pay nothing for it otherwise. */
+  private readonly heads = new WeakMap<ServerResponse, SentHead>()
+  recordHeads = false
 
   constructor(
     private readonly distributionId: string,
@@ -70,9 +84,14 @@ export class ViewerResponses {
   private idCounter = 0
 
   /** A unique `x-amz-cf-id` per response: a random prefix per distribution and a counter (no crypto per request). */
-  private nextRequestId(): string {
+  nextRequestId(): string {
     this.idCounter = (this.idCounter + 1) % 2 ** 48
     return `${this.idPrefix}${this.idCounter.toString(36).padStart(10, '0')}`
+  }
+
+  /** What was sent, if recordHeads was on when it was. */
+  sentHead(response: ServerResponse): SentHead | undefined {
+    return this.heads.get(response)
   }
 
   note(response: ServerResponse, text: string): void {
@@ -130,7 +149,7 @@ export class ViewerResponses {
       ...object.headers,
       'x-cache': `${result} from cloudfront`,
       via: `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`,
-      'x-amz-cf-pop': 'LAB1-P1',
+      'x-amz-cf-pop': edgeLocation,
       'x-amz-cf-id': this.nextRequestId()
     }
     // A 304 has no content; a HEAD gets the length of the GET it stands for (RFC 9110 §8.6).
@@ -140,8 +159,14 @@ export class ViewerResponses {
     if (object.age !== undefined) headers['age'] = String(Math.floor(object.age))
     const viewer = this.policies.get(response)
     if (viewer) {
-      const applied = applyResponseHeadersPolicy(viewer.policy, viewer, headers as Record<string, string | string[]>, { cacheResult: result, pop: 'LAB1-P1', requestId: String(headers['x-amz-cf-id']) })
+      const applied = applyResponseHeadersPolicy(viewer.policy, viewer, headers as Record<string, string | string[]>, { cacheResult: result, pop: edgeLocation, requestId: String(headers['x-amz-cf-id']) })
       if (applied.length) this.note(response, `response headers policy: ${applied.join(', ')}`)
+    }
+    if (this.recordHeads) {
+      const type = headers['content-type']
+      const range = headers['content-range']
+      const length = headers['content-length']
+      this.heads.set(response, { requestId: String(headers['x-amz-cf-id']), contentType: type === undefined ? undefined : String(type), contentLength: length === undefined ? undefined : Number(length), contentRange: range === undefined ? undefined : String(range) })
     }
     response.writeHead(object.status, headers)
     const bodyless = method === 'HEAD' || object.status === 304
@@ -155,6 +180,7 @@ export class ViewerResponses {
       return 0
     }
     const body = Buffer.from(`${text}\n`)
+    if (this.recordHeads) this.heads.set(response, { contentType: 'text/plain; charset=utf-8', contentLength: body.length })
     response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, 'x-cache': 'Error from cloudfront' })
     response.end(body)
     return body.length

@@ -2,7 +2,7 @@ import type { ResponseHeadersPolicy } from '../../../common/services/edge/respon
 
 /** What the Server-Timing header reports, in milliseconds where it is a duration. */
 export interface ServerTimingFacts {
-  cacheResult: 'Hit' | 'RefreshHit' | 'Miss' | 'Error' | 'FunctionGeneratedResponse'
+  cacheResult: 'Hit' | 'RefreshHit' | 'Miss' | 'Error' | 'FunctionGeneratedResponse' | 'Redirect'
   originFirstByteMs?: number
   pop: string
   requestId: string

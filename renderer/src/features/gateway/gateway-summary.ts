@@ -1,5 +1,6 @@
 import type { MetricsSample } from '../../../../main/common/contract/lab-types'
 import type { GatewayConfig } from '../../../../main/common/services/gateway/gateway-config'
+import { ratePerSecond, worstP99 } from '../metrics/series-math'
 
 export interface RouteRow {
   /** `GET /pets/{id}` or `$default`. */
@@ -129,16 +130,12 @@ export interface ApiPoint {
   p99Ms: number
 }
 
-function total(sample: MetricsSample, name: string, serviceId: string, apiId: string): number {
-  return sample.series.filter((s) => s.name === name && s.labels['service'] === serviceId && s.labels['api'] === apiId).reduce((sum, s) => sum + (s.value ?? 0), 0)
-}
-
 /** Rates between two samples and the current p99, for one API of one gateway service. */
 export function apiPoint(previous: MetricsSample, current: MetricsSample, serviceId: string, apiId: string): ApiPoint {
-  const seconds = Math.max((current.at - previous.at) / 1000, 0.001)
-  const rate = (name: string) => Math.max(0, total(current, name, serviceId, apiId) - total(previous, name, serviceId, apiId)) / seconds
-  const p99 = current.series
-    .filter((s) => s.name === 'lab_gateway_latency_seconds' && s.labels['service'] === serviceId && s.labels['api'] === apiId)
-    .reduce((worst, s) => Math.max(worst, s.percentiles?.p99 ?? 0), 0)
-  return { requestsPerSecond: rate('lab_gateway_requests_total'), throttledPerSecond: rate('lab_gateway_throttled_total'), p99Ms: p99 * 1000 }
+  const match = { service: serviceId, api: apiId }
+  return {
+    requestsPerSecond: ratePerSecond(previous, current, 'lab_gateway_requests_total', match),
+    throttledPerSecond: ratePerSecond(previous, current, 'lab_gateway_throttled_total', match),
+    p99Ms: worstP99(current, 'lab_gateway_latency_seconds', match) * 1000
+  }
 }
