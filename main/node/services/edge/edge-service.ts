@@ -51,6 +51,7 @@ export class EdgeService extends BaseService<'edge'> {
   private readonly store: CacheStore
   private behaviors: ResolvedBehavior[] = []
   private readonly flow: CacheFlow
+  private readonly origins: OriginFetcher
   private readonly viewer: ViewerResponses
   private functions: EdgeFunctions | undefined
   private readonly requests
@@ -64,10 +65,11 @@ export class EdgeService extends BaseService<'edge'> {
     this.requests = ctx.metrics.counter('lab_edge_requests_total', 'Viewer requests, by cache result and status.')
     const originLatency = ctx.metrics.histogram('lab_edge_origin_latency_seconds', 'Time the origin took to answer a miss or refresh.')
     this.cacheBytes = ctx.metrics.gauge('lab_edge_cache_bytes', 'Bytes of objects in the cache.')
+    this.origins = new OriginFetcher(() => this.spec.config, ctx.peers, this.distributionId)
     this.flow = new CacheFlow({
       clock: ctx.clock,
       log: ctx.log,
-      origins: new OriginFetcher(() => this.spec.config, ctx.peers, this.distributionId),
+      origins: this.origins,
       config: () => this.spec.config,
       behaviorFor: (path) => this.behaviorFor(path),
       originAnswered: (seconds) => originLatency.observe(seconds)
@@ -93,6 +95,8 @@ export class EdgeService extends BaseService<'edge'> {
   protected async onStart(): Promise<void> {
     this.functions = await this.loadFunctions(this.spec.config)
     this.resources.add({ dispose: () => void this.functions?.dispose() })
+    // Connections kept open to origins close with the run.
+    this.resources.add(this.origins)
     const server = createServer((request, response) => void this.handle(request, response))
     this.bound = await listen(server, this.spec.listen, this.id)
     this.server = server
