@@ -125,7 +125,7 @@ describe('edge origins: connection attempts', () => {
     const get = await startEdge([{ id: 'web', url: url(gate.port) }])
     expect((await get('/a')).status).toBe(200)
     expect(gate.connections).toBe(2)
-    expect(seen[0]!.explanation).toMatch(/^behavior \* → origin web: Miss, origin web \(connected on attempt 2\) answered 200/)
+    expect(seen[0]!.explanation).toMatch(/^behavior \* → origin web: Miss, origin web \(attempt 2 of 3\) answered 200/)
   })
 
   it('fails an origin group over only after the primary\'s attempts are used up', async () => {

@@ -38,8 +38,8 @@ export class OriginFetcher implements Disposable {
       this.agents.keepOnly(new Set(config.origins.map((o) => o.id)))
     }
     const one = async (id: string) => {
-      const { response, attempts } = await this.fetchOne(id, method, outgoing, viewer, conditional, body, acceptEncoding)
-      return { response, which: attempts > 1 ? `${id} (connected on attempt ${attempts})` : id }
+      const { response, attempts, allowed } = await this.fetchOne(id, method, outgoing, viewer, conditional, body, acceptEncoding)
+      return { response, which: attempts > 1 ? `${id} (attempt ${attempts} of ${allowed})` : id }
     }
     const group = config.originGroups.find((g) => g.id === target)
     if (!group) {
@@ -77,8 +77,8 @@ export class OriginFetcher implements Disposable {
     return { host: endpoint.host === '0.0.0.0' ? '127.0.0.1' : endpoint.host, port: endpoint.port }
   }
 
-  /** The origin's answer and how many connection attempts it took. */
-  private async fetchOne(originId: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; attempts: number }> {
+  /** The origin's answer, how many connection attempts it took and how many were allowed. */
+  private async fetchOne(originId: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; attempts: number; allowed: number }> {
     const origin = this.config().origins.find((o) => o.id === originId)!
     const { host, port } = this.address(origin)
     // Only what the cache key and the origin request policy allow, as CloudFront sends (origin-request.ts).
@@ -96,7 +96,7 @@ export class OriginFetcher implements Disposable {
     for (let attempt = 1; ; attempt++) {
       const lease = this.agents.lease(originId, `${host}:${port}`, origin.keepaliveTimeout * 1000)
       try {
-        return { response: await exchange({ ...exchangeOptions, agent: lease.agent }), attempts: attempt }
+        return { response: await exchange({ ...exchangeOptions, agent: lease.agent }), attempts: attempt, allowed: origin.connectionAttempts }
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw LabError.from(error, 'LAB_ERR_REQUEST_FAILED')
         if (attempt >= origin.connectionAttempts || !retried(error, method)) throw attemptsFailed(origin, error, attempt)
