@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { originSettingsFields } from './origin-settings'
 import { managedResponseHeadersPolicies, responseHeadersPolicySchema } from './response-headers-policy'
 import { defaultSecurityPolicy, securityPolicyNames } from './security-policy-names'
 
@@ -147,7 +148,8 @@ export const edgeConfigSchema = z
           .object({
             id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
             service: z.string().optional().describe('A lab service id: its HTTP address.'),
-            url: z.string().regex(/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/, 'must be http:// on a loopback address').optional()
+            url: z.string().regex(/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/, 'must be http:// on a loopback address').optional(),
+            ...originSettingsFields
           })
           .strict()
           .refine((o) => (o.service === undefined) !== (o.url === undefined), { message: 'give either service or url' })

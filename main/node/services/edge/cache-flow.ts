@@ -21,6 +21,7 @@ import { forwardable, hopByHopIn, readBody } from './edge-http'
 import type { Delivery, Result } from './edge-viewer'
 import type { OriginFetcher } from './origin-fetch'
 import { originRequest } from './origin-request'
+import { setCookieRule } from './set-cookie'
 
 /** A viewer request after CloudFront Functions: the URL and headers the cache and origin see. */
 export interface EdgeRequest {
@@ -139,8 +140,9 @@ export class CacheFlow {
     const { response: origin, route } = await this.deps.origins.fetch(b.behavior.origin, req.method, outgoing, req.incoming, conditional as IncomingHttpHeaders | undefined, undefined, acceptEncoding)
     this.deps.originAnswered((performance.now() - started) / 1000)
     const responseTime = clock.now()
-    const response: CachedResponse = { status: origin.status, headers: origin.headers, body: origin.body, requestTime, responseTime }
-    const leftOut = outgoing.note ? `; ${outgoing.note}` : ''
+    const cookies = setCookieRule(origin.headers, b)
+    const response: CachedResponse = { status: origin.status, headers: cookies.headers, body: origin.body, requestTime, responseTime }
+    const leftOut = [outgoing.note, cookies.note].map((note) => (note ? `; ${note}` : '')).join('')
 
     if (stale && origin.status === 304) {
       const merged = updateFromNotModified(stale, response, b.policy, responseTime)
@@ -152,7 +154,7 @@ export class CacheFlow {
       const served = this.staleOnError(b, creq, stale, `${route} answered ${origin.status}`)
       if (served) return served
     }
-    const headers = storableHeaders(origin.headers, b)
+    const headers = storableHeaders(response.headers, b)
     let body = origin.body
     let note = ''
     if (req.method === 'HEAD') {
@@ -219,8 +221,9 @@ export class CacheFlow {
       const removed = targets.reduce((sum, target) => sum + this.deps.behaviorFor(new URL(target, 'http://edge.invalid').pathname).cache.removeUri(target), 0)
       if (targets.length) note += `; invalidated ${targets.join(' ')} (RFC 9111 §4.4): ${removed} object(s) removed`
     }
-    const explanation = `Miss, ${route} answered ${origin.status}; ${note}${outgoing.note ? `; ${outgoing.note}` : ''}`
-    return { delivery: { status: origin.status, headers: forwardable(origin.headers), body: origin.body }, result: 'Miss', explanation }
+    const cookies = setCookieRule(origin.headers, b)
+    const explanation = `Miss, ${route} answered ${origin.status}; ${note}${[outgoing.note, cookies.note].map((n) => (n ? `; ${n}` : '')).join('')}`
+    return { delivery: { status: origin.status, headers: forwardable(cookies.headers), body: origin.body }, result: 'Miss', explanation }
   }
 }
 

@@ -56,6 +56,7 @@ export class EdgeService extends BaseService<'edge'> {
   private readonly store: CacheStore
   private behaviors: ResolvedBehavior[] = []
   private readonly flow: CacheFlow
+  private readonly origins: OriginFetcher
   private readonly viewer: ViewerResponses
   private functions: EdgeFunctions | undefined
   private readonly metrics: EdgeMetrics
@@ -67,10 +68,11 @@ export class EdgeService extends BaseService<'edge'> {
     this.behaviors = resolveBehaviors(spec.config, this.store)
     this.viewer = new ViewerResponses(this.distributionId, () => this.spec.config, () => this.bound)
     const metrics = (this.metrics = new EdgeMetrics(ctx.metrics))
+    this.origins = new OriginFetcher(() => this.spec.config, ctx.peers, this.distributionId)
     this.flow = new CacheFlow({
       clock: ctx.clock,
       log: ctx.log,
-      origins: new OriginFetcher(() => this.spec.config, ctx.peers, this.distributionId),
+      origins: this.origins,
       config: () => this.spec.config,
       behaviorFor: (path) => this.behaviorFor(path),
       originAnswered: (seconds) => metrics.originLatency.observe(seconds)
@@ -110,6 +112,8 @@ export class EdgeService extends BaseService<'edge'> {
     this.resources.add({ dispose: () => void this.functions?.dispose() })
     this.openAccessLog()
     this.resources.add({ dispose: () => this.accessLog?.dispose() })
+    // Connections kept open to origins close with the run.
+    this.resources.add(this.origins)
     const server = createServer((request, response) => void this.handle(request, response))
     this.bound = await listen(server, this.spec.listen, this.id)
     this.server = server

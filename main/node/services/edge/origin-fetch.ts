@@ -1,20 +1,24 @@
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { Disposable } from '../../../common/base/disposable'
 import type { EdgeConfig } from '../../../common/services/edge/edge-config'
 import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
+import { OriginAgents } from './origin-agents'
+import { AttemptFailure, exchange, type OriginResponse } from './origin-exchange'
 import type { OriginRequest } from './origin-request'
 
-/** CloudFront's default origin response timeout. */
-const originTimeoutMs = 30_000
+export type { OriginResponse } from './origin-exchange'
+type Origin = EdgeConfig['origins'][number]
 
-export interface OriginResponse {
-  status: number
-  headers: Record<string, string | string[]>
-  body: Buffer
-}
+/**
+ * The edge's side towards its origins: addresses, forwarded and custom headers, the origin path,
+ * connection attempts and timeouts, keep-alive connections, origin groups and failover. Dispose it
+ * when the service stops, to close the kept connections.
+ */
+export class OriginFetcher implements Disposable {
+  private readonly agents = new OriginAgents()
+  private configSeen: EdgeConfig | undefined
 
-/** The edge's side towards its origins: addresses, forwarded headers, origin groups and failover. */
-export class OriginFetcher {
   constructor(
     private readonly config: () => EdgeConfig,
     private readonly peers: ServiceContext['peers'],
@@ -26,37 +30,57 @@ export class OriginFetcher {
    * primary cannot be reached or answers one of the group's failover statuses (CloudFront's rules; every
    * request starts at the primary). `route` says who answered, for the explanation.
    */
-  async fetch(target: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
-    const group = this.config().originGroups.find((g) => g.id === target)
-    if (!group) return { response: await this.fetchOne(target, method, outgoing, viewer, conditional, body, acceptEncoding), route: `origin ${target}` }
+  async fetch(target: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; route: string }> {
+    const config = this.config()
+    if (config !== this.configSeen) {
+      // A new config: connections to origins it no longer has are closed (changed ones on their next lease).
+      this.configSeen = config
+      this.agents.keepOnly(new Set(config.origins.map((o) => o.id)))
+    }
+    const one = async (id: string) => {
+      const { response, attempts, allowed } = await this.fetchOne(id, method, outgoing, viewer, conditional, body, acceptEncoding)
+      return { response, which: attempts > 1 ? `${id} (attempt ${attempts} of ${allowed})` : id }
+    }
+    const group = config.originGroups.find((g) => g.id === target)
+    if (!group) {
+      const { response, which } = await one(target)
+      return { response, route: `origin ${which}` }
+    }
     const failoverMethod = method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
     let why: string
     try {
-      const primary = await this.fetchOne(group.primary, method, outgoing, viewer, conditional, body, acceptEncoding)
-      if (!failoverMethod || !(group.failoverStatusCodes as number[]).includes(primary.status)) return { response: primary, route: `origin group ${group.id}: primary ${group.primary}` }
-      why = `primary ${group.primary} answered ${primary.status}`
+      // The primary's connection attempts are all used up before the group fails over, as on CloudFront.
+      const primary = await one(group.primary)
+      if (!failoverMethod || !(group.failoverStatusCodes as number[]).includes(primary.response.status)) return { response: primary.response, route: `origin group ${group.id}: primary ${primary.which}` }
+      why = `primary ${primary.which} answered ${primary.response.status}`
     } catch (error) {
       if (!failoverMethod) throw error
       why = `primary ${group.primary} failed (${LabError.from(error).message})`
     }
-    const secondary = await this.fetchOne(group.secondary, method, outgoing, viewer, conditional, body, acceptEncoding)
-    return { response: secondary, route: `origin group ${group.id}: ${why} → secondary ${group.secondary}` }
+    const secondary = await one(group.secondary)
+    return { response: secondary.response, route: `origin group ${group.id}: ${why} → secondary ${secondary.which}` }
+  }
+
+  /** Closes the connections kept open to origins. */
+  dispose(): void {
+    this.agents.dispose()
   }
 
   /** The origin's address: a lab service (by id) or a loopback URL. */
-  private address(id: string): { host: string; port: number } {
-    const origin = this.config().origins.find((o) => o.id === id)!
+  private address(origin: Origin): { host: string; port: number } {
     if (origin.url) {
       const url = new URL(origin.url)
       return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) }
     }
     const endpoint = this.peers?.endpoints(origin.service!)?.find((e) => e.protocol === 'http')
-    if (!endpoint) throw new LabError('LAB_ERR_REQUEST_FAILED', `origin ${id}: service ${origin.service} has no HTTP endpoint (is it running?)`)
+    if (!endpoint) throw new LabError('LAB_ERR_REQUEST_FAILED', `origin ${origin.id}: service ${origin.service} has no HTTP endpoint (is it running?)`)
     return { host: endpoint.host === '0.0.0.0' ? '127.0.0.1' : endpoint.host, port: endpoint.port }
   }
 
-  private fetchOne(originId: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined) {
-    const { host, port } = this.address(originId)
+  /** The origin's answer, how many connection attempts it took and how many were allowed. */
+  private async fetchOne(originId: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; attempts: number; allowed: number }> {
+    const origin = this.config().origins.find((o) => o.id === originId)!
+    const { host, port } = this.address(origin)
     // Only what the cache key and the origin request policy allow, as CloudFront sends (origin-request.ts).
     const headers: IncomingHttpHeaders = { ...outgoing.headers }
     if (body?.length) headers['content-length'] = String(body.length)
@@ -65,38 +89,63 @@ export class OriginFetcher {
     headers['via'] = `1.1 ${this.distributionId}.cloudfront.net (CloudFront)`
     // The origin sees the normalised Accept-Encoding (or identity), never the viewer's own list.
     headers['accept-encoding'] = acceptEncoding ?? 'identity'
+    // CloudFront overwrites a viewer's header of the same name; the schema refuses the names it cannot add.
+    for (const { name, value } of origin.customHeaders) headers[name.toLowerCase()] = value
     Object.assign(headers, conditional)
-    return new Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }>((resolve, reject) => {
-      let answered: IncomingMessage | undefined
-      const chunks: Buffer[] = []
-      const done = (res: IncomingMessage) => resolve({ status: res.statusCode ?? 502, headers: originHeaders(res), body: Buffer.concat(chunks) })
-      const req = httpRequest({ host, port, method, path: outgoing.path, headers, timeout: originTimeoutMs }, (res) => {
-        answered = res
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => done(res))
-        res.on('error', (error) => reject(new LabError('LAB_ERR_REQUEST_FAILED', `origin ${originId} broke off its response: ${error.message}`)))
-      })
-      req.on('timeout', () => req.destroy(new LabError('LAB_ERR_RPC_TIMEOUT', `origin ${originId} did not answer within ${originTimeoutMs / 1000} s`)))
-      req.on('error', (error) => {
-        // Bytes past the Content-Length of a complete response are the origin's mistake, not a
-        // broken response: the message is what Content-Length framed (RFC 9112 §6.3), the rest is dropped.
-        // Its body may still be on its way through the stream: 'end' (or 'close') resolves.
-        const complete = answered?.complete ? answered : undefined
-        if (complete) complete.once('close', () => done(complete))
-        else reject(LabError.from(error, 'LAB_ERR_REQUEST_FAILED'))
-      })
-      req.end(body)
-    })
+    const exchangeOptions = { host, port, method, path: `${origin.originPath}${outgoing.path}`, headers, body, connectTimeoutMs: origin.connectionTimeout * 1000, responseTimeoutMs: origin.responseTimeout * 1000 }
+    for (let attempt = 1; ; attempt++) {
+      const lease = this.agents.lease(originId, `${host}:${port}`, origin.keepaliveTimeout * 1000)
+      try {
+        return { response: await exchange({ ...exchangeOptions, agent: lease.agent }), attempts: attempt, allowed: origin.connectionAttempts }
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw LabError.from(error, 'LAB_ERR_REQUEST_FAILED')
+        if (attempt >= origin.connectionAttempts || !retried(error, method)) throw attemptsFailed(origin, error, attempt)
+      } finally {
+        lease.release()
+      }
+    }
+  }
+}
+
+/** RFC 9110 §9.2.2: requests a client may send again without asking. */
+const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
+
+/**
+ * Which failures use up another of the origin's connection attempts (CloudFront's ConnectionAttempts):
+ * refused and timed-out connections always (nothing reached the origin); a connection closed before
+ * any response byte for idempotent methods, or when it was a pooled connection the origin had just
+ * closed; and, as AWS's API reference says for custom origins, a response timeout for GET and HEAD.
+ */
+function retried(failure: AttemptFailure, method: string): boolean {
+  switch (failure.kind) {
+    case 'refused':
+    case 'connect-timeout':
+      return true
+    case 'closed':
+      return idempotent.has(method) || failure.reusedSocket
+    case 'response-timeout':
+      return method === 'GET' || method === 'HEAD'
+    default:
+      return false
   }
 }
 
 /**
- * An origin response's headers as the cache reads them. Node keeps only the first line of some
- * fields (Age among them); the cache must see every Age line, since two lines make the age unknown
- * (freshness.ts `receivedAge`).
+ * The error after the last attempt. Timeouts keep LAB_ERR_RPC_TIMEOUT (504, as CloudFront answers
+ * when connections or responses time out); refused or closed connections and cut-off responses are
+ * LAB_ERR_REQUEST_FAILED (502).
  */
-function originHeaders(res: IncomingMessage): Record<string, string | string[]> {
-  const headers = res.headers as Record<string, string | string[]>
-  const age = res.headersDistinct['age']
-  return age && age.length > 1 ? { ...headers, age } : headers
+function attemptsFailed(origin: Origin, failure: AttemptFailure, attempts: number): LabError {
+  const after = `after ${attempts} attempt${attempts === 1 ? '' : 's'}`
+  const details = { origin: origin.id, attempts, failure: failure.kind }
+  switch (failure.kind) {
+    case 'connect-timeout':
+      return new LabError('LAB_ERR_RPC_TIMEOUT', `origin ${origin.id}: no connection within its connection timeout (${origin.connectionTimeout} s), ${after}`, { details, cause: failure })
+    case 'response-timeout':
+      return new LabError('LAB_ERR_RPC_TIMEOUT', `origin ${origin.id}: ${failure.message} within its response timeout (${origin.responseTimeout} s), ${after}`, { details, cause: failure })
+    case 'broken':
+      return new LabError('LAB_ERR_REQUEST_FAILED', `origin ${origin.id} broke off its response: ${failure.message}`, { details, cause: failure })
+    default:
+      return new LabError('LAB_ERR_REQUEST_FAILED', `origin ${origin.id}: could not connect, ${after} (${failure.message})`, { details, cause: failure })
+  }
 }
