@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { EdgeConfig } from '../../../common/services/edge/edge-config'
 import { LabError } from '../../../common/errors/lab-error'
 import type { Clock } from '../../base/clock'
@@ -17,7 +17,7 @@ import { hasValidator } from './cache/storable'
 import { cloudFrontVary, varyHeaderNames } from './cache/vary'
 import { headerMap, lifetimeWhy, refusalWhy } from './cache-explain'
 import { compress, compressionFor, weakenEtag } from './compression'
-import { forwardable, hopByHopIn, readBody } from './edge-http'
+import { forwardable, hopByHopIn, readBody, type ViewerRequest } from './edge-http'
 import type { Delivery, Result } from './edge-viewer'
 import type { OriginFetcher } from './origin-fetch'
 import { originRequest } from './origin-request'
@@ -28,7 +28,7 @@ export interface EdgeRequest {
   method: string
   url: URL
   headers: IncomingHttpHeaders
-  incoming: IncomingMessage
+  incoming: ViewerRequest
 }
 
 /** What the cache decided for one request: the full response, the result and why. */
@@ -234,7 +234,8 @@ export function cachedRequest(req: EdgeRequest): CachedRequest {
 
 /** A stored response on its way out: its body, and its age when it was not validated just now. */
 function fromStore(entry: StoredResponse, ageSec?: number): Delivery {
-  const delivery: Delivery = { status: entry.status, headers: { ...entry.headers }, body: Buffer.from(entry.body.buffer, entry.body.byteOffset, entry.body.byteLength) }
+  // The stored headers themselves: whoever changes a delivery's headers makes a new object.
+  const delivery: Delivery = { status: entry.status, headers: entry.headers, body: Buffer.from(entry.body.buffer, entry.body.byteOffset, entry.body.byteLength) }
   if (ageSec !== undefined) delivery.age = ageSec
   return delivery
 }

@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { ViewerRequest, ViewerResponse } from './edge-http'
 import type { TLSSocket } from 'node:tls'
 import type { Disposable } from '../../../common/base/disposable'
 import { LogFile } from '../../logs/log-file'
@@ -43,12 +44,12 @@ export class EdgeAccessLog implements Disposable {
   }
 
   /** Takes what the line needs from the request before the edge changes it. */
-  arrival(request: IncomingMessage): ViewerArrival {
+  arrival(request: ViewerRequest): ViewerArrival {
     return { rawUrl: request.url ?? '/', headers: request.headers, bytesWrittenBefore: request.httpVersionMajor === 1 ? request.socket.bytesWritten : -1 }
   }
 
   /** Writes the line for a finished request. `at` is epoch ms; `seconds` the time it took. */
-  write(arrival: ViewerArrival, request: IncomingMessage, response: ServerResponse, outcome: ViewerOutcome, head: SentHead | undefined, requestId: string, at: number, seconds: number): void {
+  write(arrival: ViewerArrival, request: ViewerRequest, response: ViewerResponse, outcome: ViewerOutcome, head: SentHead | undefined, requestId: string, at: number, seconds: number): void {
     const socket = request.socket as TLSSocket
     const encrypted = socket.encrypted === true
     const query = arrival.rawUrl.indexOf('?')
@@ -110,7 +111,7 @@ export class EdgeAccessLog implements Disposable {
  * Bytes of the viewer's request: request line, headers as received and the body's declared length.
  * Node does not count a request's bytes; on HTTP/2 this is the uncompressed size, not HPACK's.
  */
-function requestBytes(request: IncomingMessage, arrival: ViewerArrival): number {
+function requestBytes(request: ViewerRequest, arrival: ViewerArrival): number {
   let bytes = (request.method ?? 'GET').length + arrival.rawUrl.length + 12
   const raw = request.rawHeaders
   for (let i = 0; i + 1 < raw.length; i += 2) bytes += raw[i]!.length + raw[i + 1]!.length + 4

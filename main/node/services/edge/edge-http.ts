@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastRequest, FastResponse } from '../../net/http1/fast-response'
 import { hopByHopHeaders, hopByHopOf } from '../../net/http-headers'
 
 /** What the edge never stores or copies between viewer and origin: the hop-by-hop headers, and Host. */
@@ -16,7 +17,13 @@ export function forwardable(headers: Record<string, string | string[]>): Record<
   return out
 }
 
-export async function readBody(request: IncomingMessage): Promise<Buffer> {
+/** A viewer's request: from node:http (bodies, TLS, HTTP/2) or from the fast HTTP/1.1 path. */
+export type ViewerRequest = IncomingMessage | FastRequest
+
+/** The answer to a ViewerRequest. */
+export type ViewerResponse = ServerResponse | FastResponse
+
+export async function readBody(request: ViewerRequest): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk)
   return Buffer.concat(chunks)

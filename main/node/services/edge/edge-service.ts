@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { createSecureServer, type Http2SecureServer } from 'node:http2'
 import { resolve as resolvePath } from 'node:path'
 import type { TLSSocket } from 'node:tls'
@@ -10,6 +10,7 @@ import { LabCa } from '../../tls/lab-ca'
 import { tlsOptionsFor } from '../../tls/sni'
 import { LabError } from '../../../common/errors/lab-error'
 import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
+import { createFastHttpServer, type FastHttpServer } from '../../net/http1/fast-server'
 import { closeServer, formatAddress, listen, type ListenAddress } from '../../net/listen'
 import { BaseService } from '../base-service'
 import type { ServiceContext, ServiceSpecOf } from '../service-module'
@@ -20,6 +21,7 @@ import { headerMap } from './cache-explain'
 import { CacheFlow, cachedRequest, type EdgeRequest, type Served } from './cache-flow'
 import { EdgeAccessLog } from './edge-access-log'
 import { EdgeFunctions } from './edge-functions'
+import type { ViewerRequest, ViewerResponse } from './edge-http'
 import { EdgeMetrics } from './edge-metrics'
 import { edgeLocation, errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
 import { OriginFetcher } from './origin-fetch'
@@ -46,7 +48,7 @@ interface Outcome {
  * every request is published with the reason.
  */
 export class EdgeService extends BaseService<'edge'> {
-  private server: Server | undefined
+  private server: FastHttpServer | undefined
   private bound: ListenAddress | undefined
   private secure: Http2SecureServer | undefined
   private secureBound: ListenAddress | undefined
@@ -114,7 +116,10 @@ export class EdgeService extends BaseService<'edge'> {
     this.resources.add({ dispose: () => this.accessLog?.dispose() })
     // Connections kept open to origins close with the run.
     this.resources.add(this.origins)
-    const server = createServer((request, response) => void this.handle(request, response))
+    // Bodyless HTTP/1.1 requests (every cache hit) take the fast path; node:http takes a connection
+    // over when a request on it has a body, an upgrade or an Expect (net/http1/fast-server.ts).
+    const fallback = createServer((request, response) => void this.handle(request, response))
+    const server = createFastHttpServer({ fallback, handle: (request, response) => void this.handle(request, response) })
     this.bound = await listen(server, this.spec.listen, this.id)
     this.server = server
     this.resources.add({ dispose: () => server.closeAllConnections() })
@@ -123,7 +128,7 @@ export class EdgeService extends BaseService<'edge'> {
     if (https) {
       // TLS at the edge: certificates for the lab's names from the user's lab CA; HTTP/2, or HTTP/1.1 by ALPN.
       const tls = await tlsOptionsFor({ ca: await LabCa.load(dataDir()), names: https.names, securityPolicy: https.securityPolicy })
-      const secure = createSecureServer({ ...tls, allowHTTP1: true }, (request, response) => void this.handle(request as unknown as IncomingMessage, response as unknown as ServerResponse))
+      const secure = createSecureServer({ ...tls, allowHTTP1: true }, (request, response) => void this.handle(request as unknown as ViewerRequest, response as unknown as ViewerResponse))
       this.secureBound = await listen(secure as unknown as Server, { host: this.spec.listen.host, port: https.port }, `${this.id} (https)`)
       this.secure = secure
       // An HTTP/2 server has no closeAllConnections: it keeps its TLS sockets, to end them on stop.
@@ -167,7 +172,7 @@ export class EdgeService extends BaseService<'edge'> {
     this.behaviors = resolveBehaviors(next.config, this.store)
     // Like a distribution update: the cache survives; a smaller budget evicts the least recently used.
     this.store.resize(next.config.cacheBytes)
-    this.metrics.cacheBytes.set(this.store.stats().bytes)
+    this.metrics.cacheBytes.set(this.store.bytes)
     return true
   }
 
@@ -191,13 +196,13 @@ export class EdgeService extends BaseService<'edge'> {
   cacheEntries(): { entries: EdgeCacheEntry[]; bytes: number; total: number } {
     const all = this.store.list(this.ctx.clock.now())
     const entries = all.slice(-1000).map((v) => ({ key: v.id, path: v.path, status: v.status, bytes: v.bytes, ageSeconds: v.ageSec, ttlSeconds: v.lifetimeSec, ttlWhy: v.source, contentType: v.contentType }))
-    return { entries, bytes: this.store.stats().bytes, total: all.length }
+    return { entries, bytes: this.store.bytes, total: all.length }
   }
 
   /** Removes one object by the key the cache browser shows. */
   evict(key: string): boolean {
     const removed = this.store.evict(key)
-    this.metrics.cacheBytes.set(this.store.stats().bytes)
+    this.metrics.cacheBytes.set(this.store.bytes)
     if (removed) this.ctx.log.info(`evicted ${key.replace(/\n/g, ' ')}`)
     return removed
   }
@@ -206,12 +211,12 @@ export class EdgeService extends BaseService<'edge'> {
   invalidate(paths: readonly string[]): number {
     for (const path of paths) parseInvalidationPath(path)
     const removed = paths.reduce((sum, path) => sum + this.behaviorFor(path).cache.invalidate(path), 0)
-    this.metrics.cacheBytes.set(this.store.stats().bytes)
+    this.metrics.cacheBytes.set(this.store.bytes)
     this.ctx.log.info(`invalidated ${paths.join(' ')}: ${removed} object(s) removed`)
     return removed
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async handle(request: ViewerRequest, response: ViewerResponse): Promise<void> {
     const started = performance.now()
     const method = request.method ?? 'GET'
     const url = new URL(request.url ?? '/', 'http://edge.invalid')
@@ -247,7 +252,7 @@ export class EdgeService extends BaseService<'edge'> {
     // What the viewer got, after a custom error response replaced the origin's answer.
     if (response.headersSent) outcome.status = response.statusCode
     this.metrics.served(b.label, outcome.result, outcome.status, outcome.bytesOut)
-    this.metrics.cacheBytes.set(this.store.stats().bytes)
+    this.metrics.cacheBytes.set(this.store.bytes)
     if (requestTopic.hasSubscribers) {
       const signal: TrafficSignal = {
         serviceId: this.id,
@@ -269,7 +274,7 @@ export class EdgeService extends BaseService<'edge'> {
     }
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse, method: string, viewerUrl: URL, b: ResolvedBehavior): Promise<Outcome> {
+  private async serve(request: ViewerRequest, response: ViewerResponse, method: string, viewerUrl: URL, b: ResolvedBehavior): Promise<Outcome> {
     let url = viewerUrl
     const encrypted = (request.socket as TLSSocket).encrypted === true
     if (!encrypted && b.behavior.viewerProtocolPolicy === 'https-only') {

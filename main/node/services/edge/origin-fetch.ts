@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { ViewerRequest } from './edge-http'
 import type { Disposable } from '../../../common/base/disposable'
 import type { EdgeConfig } from '../../../common/services/edge/edge-config'
 import { LabError } from '../../../common/errors/lab-error'
@@ -30,7 +31,7 @@ export class OriginFetcher implements Disposable {
    * primary cannot be reached or answers one of the group's failover statuses (CloudFront's rules; every
    * request starts at the primary). `route` says who answered, for the explanation.
    */
-  async fetch(target: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; route: string }> {
+  async fetch(target: string, method: string, outgoing: OriginRequest, viewer: ViewerRequest, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; route: string }> {
     const config = this.config()
     if (config !== this.configSeen) {
       // A new config: connections to origins it no longer has are closed (changed ones on their next lease).
@@ -78,7 +79,7 @@ export class OriginFetcher implements Disposable {
   }
 
   /** The origin's answer, how many connection attempts it took and how many were allowed. */
-  private async fetchOne(originId: string, method: string, outgoing: OriginRequest, viewer: IncomingMessage, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; attempts: number; allowed: number }> {
+  private async fetchOne(originId: string, method: string, outgoing: OriginRequest, viewer: ViewerRequest, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; attempts: number; allowed: number }> {
     const origin = this.config().origins.find((o) => o.id === originId)!
     const { host, port } = this.address(origin)
     // Only what the cache key and the origin request policy allow, as CloudFront sends (origin-request.ts).

@@ -10,7 +10,7 @@ import {
   type StoredResponse
 } from './cache-types'
 import { selectForUpdate, updateFromNotModified } from './conditional'
-import { currentAge, isFresh } from './freshness'
+import { currentAge } from './freshness'
 import { unsafeInvalidationTargets } from './invalidation'
 import { checkStorable, hasValidator, headersForStorage, type NotStorableReason } from './storable'
 import { cloudFrontVary, secondaryKey, varyHeaderNames, varyMatches, type ForwardedHeaders } from './vary'
@@ -148,7 +148,8 @@ export class CacheStore {
     this.touch(variant)
     const entry = variant.response
     const ageSec = currentAge(entry, nowMs)
-    if (isFresh(entry, nowMs)) {
+    // §4.2: fresh while the current age is below the lifetime (isFresh, without computing the age twice).
+    if (ageSec < entry.lifetimeSec) {
       this.counters.hits++
       return { status: 'fresh', key, entry, ageSec }
     }
@@ -294,6 +295,11 @@ export class CacheStore {
     this.entries.clear()
     this.lru.clear()
     this.shared.bytes = 0
+  }
+
+  /** Bytes held now (bodies, headers and keys): read per request, so without building the stats. */
+  get bytes(): number {
+    return this.shared.bytes
   }
 
   stats(): CacheStats {

@@ -140,16 +140,30 @@ export function receivedAge(headers: CachedResponse['headers']): number {
   return (lines.length === 1 ? parseDeltaSeconds(lines[0]!) : undefined) ?? DELTA_SECONDS_MAX
 }
 
+/**
+ * corrected_initial_age per response, computed once: it depends only on what arrived (Age, Date and
+ * the request and response times), and responses are replaced, never changed, once stored. Every
+ * cache hit asks for the age; parsing Date on each would be most of a hit's work.
+ */
+const initialAges = new WeakMap<CachedResponse, number>()
+
+function correctedInitialAge(stored: CachedResponse): number {
+  let age = initialAges.get(stored)
+  if (age === undefined) {
+    const ageValue = receivedAge(stored.headers)
+    const dateMs = parseHttpDate(firstHeader(stored.headers, 'date')) ?? stored.responseTime
+    const apparentAge = Math.max(0, stored.responseTime - dateMs) / 1000
+    const responseDelay = Math.max(0, stored.responseTime - stored.requestTime) / 1000
+    age = Math.max(apparentAge, ageValue + responseDelay)
+    initialAges.set(stored, age)
+  }
+  return age
+}
+
 /** RFC 9111 §4.2.3 current_age in seconds (fractional; floor it for an Age header). */
 export function currentAge(stored: CachedResponse, nowMs: number): number {
-  const ageValue = receivedAge(stored.headers)
-  const dateMs = parseHttpDate(firstHeader(stored.headers, 'date')) ?? stored.responseTime
-  const apparentAge = Math.max(0, stored.responseTime - dateMs) / 1000
-  const responseDelay = Math.max(0, stored.responseTime - stored.requestTime) / 1000
-  const correctedAgeValue = ageValue + responseDelay
-  const correctedInitialAge = Math.max(apparentAge, correctedAgeValue)
   const residentTime = Math.max(0, nowMs - stored.responseTime) / 1000
-  return correctedInitialAge + residentTime
+  return correctedInitialAge(stored) + residentTime
 }
 
 /** §4.2: fresh while current_age < freshness_lifetime. */

@@ -1,0 +1,130 @@
+import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http'
+import type { Socket } from 'node:net'
+import { LabError } from '../../../common/errors/lab-error'
+
+/** A bodyless request the fast path answers: the fields of `IncomingMessage` that services read. */
+export class FastRequest {
+  readonly httpVersionMajor = 1
+  readonly complete = true
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    public headers: IncomingHttpHeaders,
+    readonly rawHeaders: string[],
+    readonly httpVersionMinor: 0 | 1,
+    readonly socket: Socket
+  ) {}
+
+  get httpVersion(): string {
+    return `1.${this.httpVersionMinor}`
+  }
+
+  /** The body, as `for await` reads an IncomingMessage: a fast request has none. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {}
+}
+
+const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const unsafeValue = /[\r\n\0]/
+
+let dateSecond = 0
+let dateText = ''
+/** The Date header, formatted once per second rather than per response. */
+function httpDate(): string {
+  const now = Date.now()
+  const second = Math.floor(now / 1000)
+  if (second !== dateSecond) {
+    dateSecond = second
+    dateText = new Date(now).toUTCString()
+  }
+  return dateText
+}
+
+/**
+ * The answer to a FastRequest: `writeHead` then `end`, as services call ServerResponse, sent in one
+ * write. Header names and values are checked as node:http checks them, so that a value from an
+ * origin can never split the response.
+ */
+export class FastResponse {
+  statusCode = 200
+  headersSent = false
+  writableEnded = false
+  private headers: OutgoingHttpHeaders | readonly (string | number)[] = {}
+
+  constructor(
+    readonly socket: Socket,
+    private readonly keepAlive: boolean,
+    private readonly keepAliveSeconds: number,
+    private readonly finished: (keepOpen: boolean) => void
+  ) {}
+
+  /** Headers as an object, or as node:http's flat list (name, value, name, value...), which costs less to build. */
+  writeHead(status: number, headers?: OutgoingHttpHeaders | readonly (string | number)[]): this {
+    if (this.headersSent) throw new LabError('LAB_ERR_REQUEST_FAILED', 'the response head was already sent')
+    this.statusCode = status
+    if (headers) this.headers = headers
+    return this
+  }
+
+  end(body?: Buffer | string): this {
+    if (this.writableEnded) return this
+    const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body
+    let close = !this.keepAlive
+    let head = `HTTP/1.1 ${this.statusCode} ${STATUS_CODES[this.statusCode] ?? 'Unknown'}\r\n`
+    let hasDate = false
+    let hasLength = false
+    const add = (name: string, value: string | number | readonly string[]) => {
+      const lower = name.toLowerCase()
+      if (lower === 'connection') {
+        if (String(value).toLowerCase() === 'close') close = true
+        return
+      }
+      if (lower === 'keep-alive' || lower === 'transfer-encoding') return
+      if (!token.test(name)) throw new LabError('LAB_ERR_REQUEST_FAILED', `invalid response header name "${name}"`)
+      if (lower === 'date') hasDate = true
+      else if (lower === 'content-length') hasLength = true
+      if (typeof value === 'object') for (const item of value) head += headerLine(name, item)
+      else head += headerLine(name, String(value))
+    }
+    const headers = this.headers
+    if (Array.isArray(headers)) {
+      for (let i = 0; i + 1 < headers.length; i += 2) add(String(headers[i]), headers[i + 1] as string | number)
+    } else {
+      for (const name in headers) {
+        const value = (headers as OutgoingHttpHeaders)[name]
+        if (value !== undefined) add(name, value)
+      }
+    }
+    if (!hasDate) head += `date: ${httpDate()}\r\n`
+    if (!hasLength && this.statusCode !== 304 && this.statusCode !== 204) head += `content-length: ${payload?.length ?? 0}\r\n`
+    head += close ? 'connection: close\r\n\r\n' : `connection: keep-alive\r\nkeep-alive: timeout=${this.keepAliveSeconds}\r\n\r\n`
+    this.headersSent = true
+    this.writableEnded = true
+    if (!this.socket.destroyed) {
+      const headBytes = Buffer.byteLength(head, 'latin1')
+      if (payload && payload.length > 0 && payload.length <= 64 * 1024) {
+        // One buffer, one write: for the small answers a cache mostly sends, cheaper than writev.
+        const out = Buffer.allocUnsafe(headBytes + payload.length)
+        out.write(head, 0, 'latin1')
+        payload.copy(out, headBytes)
+        this.socket.write(out)
+      } else {
+        this.socket.cork()
+        this.socket.write(head, 'latin1')
+        if (payload && payload.length > 0) this.socket.write(payload)
+        this.socket.uncork()
+      }
+    }
+    this.finished(!close)
+    return this
+  }
+
+  destroy(): void {
+    this.writableEnded = true
+    this.socket.destroy()
+  }
+}
+
+function headerLine(name: string, value: string): string {
+  if (unsafeValue.test(value)) throw new LabError('LAB_ERR_REQUEST_FAILED', `invalid characters in the value of response header "${name}"`)
+  return `${name}: ${value}\r\n`
+}
