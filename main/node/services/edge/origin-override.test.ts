@@ -11,11 +11,11 @@ const config = edgeConfigSchema.parse({
   originGroups: [{ id: 'ab', primary: 'a', secondary: 'b' }],
   defaultBehavior: { origin: 'a' }
 })
-const resolve = (...calls: [string, unknown][]) => resolveOriginChanges(calls.map(([helper, argument]) => ({ helper, argument })), config, { host: 'cdn.example' })
+const resolve = (...calls: [string, unknown][]) => resolveOriginChanges(calls.map(([helper, argument]) => ({ helper, argument })), config, { host: 'cdn.example' })!
 
 describe('origin override from helper calls', () => {
   it('is undefined without calls, so requests without helpers carry nothing', () => {
-    expect(resolve()).toBeUndefined()
+    expect(resolveOriginChanges([], config, {})).toBeUndefined()
   })
 
   it('selects an origin or a configured origin group by id', () => {
