@@ -111,7 +111,7 @@ interface CloudFrontKeyValueStore {
 interface CloudFrontModule {
   /** The key value store associated with the function (its id may be given). */
   kvs(id?: string): CloudFrontKeyValueStore
-  /** Viewer-request only. Recorded by Netloom, not applied yet. */
+  /** Viewer-request only. Netloom applies them; domainName is a loopback host or a lab origin id. */
   updateRequestOrigin(params: object): void
   selectRequestOriginById(originId: string): void
   createRequestOriginGroup(params: object): void

@@ -20,6 +20,7 @@ import { compress, compressionFor, weakenEtag } from './compression'
 import { forwardable, hopByHopIn, readBody, type ViewerRequest } from './edge-http'
 import type { Delivery, Result } from './edge-viewer'
 import type { OriginFetcher } from './origin-fetch'
+import type { OriginOverride } from './origin-override'
 import { originRequest } from './origin-request'
 import { setCookieRule } from './set-cookie'
 
@@ -29,6 +30,8 @@ export interface EdgeRequest {
   url: URL
   headers: IncomingHttpHeaders
   incoming: ViewerRequest
+  /** Set only when a viewer-request function called an origin helper. */
+  origin?: OriginOverride
 }
 
 /** What the cache decided for one request: the full response, the result and why. */
@@ -137,7 +140,7 @@ export class CacheFlow {
     const conditional = stale && hasValidator(stale.headers) ? conditionalHeaders(stale) : undefined
     const requestTime = clock.now()
     const started = performance.now()
-    const { response: origin, route } = await this.deps.origins.fetch(b.behavior.origin, req.method, outgoing, req.incoming, conditional as IncomingHttpHeaders | undefined, undefined, acceptEncoding)
+    const { response: origin, route } = await this.deps.origins.fetch(b.behavior.origin, req.method, outgoing, req.incoming, conditional as IncomingHttpHeaders | undefined, undefined, acceptEncoding, req.origin)
     this.deps.originAnswered((performance.now() - started) / 1000)
     const responseTime = clock.now()
     const cookies = setCookieRule(origin.headers, b)
@@ -211,7 +214,7 @@ export class CacheFlow {
     const body = req.method === 'OPTIONS' ? undefined : await readBody(req.incoming)
     const outgoing = originRequest(req.url, req.headers, b.keyPolicy, b.originRequestPolicy)
     const started = performance.now()
-    const { response: origin, route } = await this.deps.origins.fetch(b.behavior.origin, req.method, outgoing, req.incoming, undefined, body, keyAcceptEncoding(creq, b.policy.key))
+    const { response: origin, route } = await this.deps.origins.fetch(b.behavior.origin, req.method, outgoing, req.incoming, undefined, body, keyAcceptEncoding(creq, b.policy.key), req.origin)
     this.deps.originAnswered((performance.now() - started) / 1000)
     const now = this.deps.clock.now()
     const response: CachedResponse = { status: origin.status, headers: origin.headers, body: origin.body, requestTime: now, responseTime: now }

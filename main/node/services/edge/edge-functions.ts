@@ -8,6 +8,7 @@ import type { FunctionTestResult } from '../../../common/contract/lab-types'
 import type { MetricsScope } from '../../metrics/metrics-scope'
 import { applyViewerRequestResult, applyViewerResponseResult, FunctionReturnError, viewerRequestEvent, viewerResponseEvent, type EdgeRequest, type EventContext, type HeaderMap } from './functions/event'
 import { failureStatus, FunctionSandbox, type KvsInput } from './functions/function-sandbox'
+import { resolveOriginChanges, type OriginOverride } from './origin-override'
 
 type FunctionConfig = EdgeConfig['functions'][number]
 
@@ -18,7 +19,7 @@ interface Loaded {
 }
 
 export type RequestStep =
-  | { kind: 'continue'; path: string; query: string; headers: IncomingHttpHeaders; note: string }
+  | { kind: 'continue'; path: string; query: string; headers: IncomingHttpHeaders; origin?: OriginOverride; note: string }
   | { kind: 'respond'; status: number; headers: HeaderMap; body: Buffer; note: string }
   | { kind: 'fail'; status: number; note: string }
 
@@ -35,7 +36,11 @@ export class EdgeFunctions {
   private readonly invocations
   private readonly utilization
 
-  constructor(config: EdgeConfig, labDir: string, metrics: MetricsScope) {
+  constructor(
+    private readonly config: EdgeConfig,
+    labDir: string,
+    metrics: MetricsScope
+  ) {
     const now = new Date().toISOString()
     this.stores = new Map(
       config.keyValueStores.map((store) => {
@@ -87,8 +92,12 @@ export class EdgeFunctions {
         return { kind: 'respond', status: outcome.response.statusCode, headers: outcome.response.headers, body: outcome.body ?? Buffer.alloc(0), note: `viewer-request function ${id} answered ${outcome.response.statusCode} itself (compute ${run.computeUtilization})${logs}` }
       const headers: IncomingHttpHeaders = {}
       for (const [name, value] of Object.entries(outcome.request.headers)) headers[name.toLowerCase()] = value
-      return { kind: 'continue', path: outcome.request.uri, query: outcome.request.querystring, headers, note: `viewer-request function ${id} ran (compute ${run.computeUtilization})${logs}` }
+      const origin = resolveOriginChanges(run.originChanges, this.config, headers)
+      const ran = `viewer-request function ${id} ran (compute ${run.computeUtilization})${origin ? `; ${origin.note}` : ''}${logs}`
+      return { kind: 'continue', path: outcome.request.uri, query: outcome.request.querystring, headers, origin, note: ran }
     } catch (error) {
+      // Bad helper arguments or an unknown origin id: the function failed, CloudFront's 503.
+      if (error instanceof LabError) return { kind: 'fail', status: 503, note: `viewer-request function ${id} failed (${error.message})${logs}` }
       if (!(error instanceof FunctionReturnError)) throw error
       return { kind: 'fail', status: 502, note: `viewer-request function ${id} returned what CloudFront refuses: ${error.message}` }
     }

@@ -25,6 +25,7 @@ import type { ViewerRequest, ViewerResponse } from './edge-http'
 import { EdgeMetrics } from './edge-metrics'
 import { edgeLocation, errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
 import { OriginFetcher } from './origin-fetch'
+import type { OriginOverride } from './origin-override'
 import { answerViewer } from './viewer-answer'
 
 const requestTopic = diagnosticsChannel.channel(trafficTopic('edge'))
@@ -290,6 +291,7 @@ export class EdgeService extends BaseService<'edge'> {
     }
     const functions = this.functions
     const associations = b.behavior.functionAssociations
+    let origin: OriginOverride | undefined
     if (functions && associations) {
       const edgeRequest = () => ({ method, uri: url.pathname, querystring: url.search.slice(1), headers: headerMap(request.headers), viewerIp: request.socket.remoteAddress ?? '' })
       const context = { distributionDomainName: `${this.distributionId}.cloudfront.net`, distributionId: this.distributionId.toUpperCase(), requestId: randomBytes(12).toString('base64url') }
@@ -304,6 +306,7 @@ export class EdgeService extends BaseService<'edge'> {
         // The function may have rewritten the URI, query string and headers: the rest of the request uses its version.
         url = new URL(`${step.path}${step.query ? `?${step.query}` : ''}`, url)
         request.headers = step.headers
+        origin = step.origin
       }
       if (associations.viewerResponse !== undefined) {
         const id = associations.viewerResponse
@@ -319,7 +322,7 @@ export class EdgeService extends BaseService<'edge'> {
       const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined)
       this.viewer.useHeadersPolicy(response, { policy: b.headersPolicy, method, origin: header('origin'), preflightMethod: header('access-control-request-method') })
     }
-    const edgeRequest: EdgeRequest = { method, url, headers: request.headers, incoming: request }
+    const edgeRequest: EdgeRequest = { method, url, headers: request.headers, incoming: request, origin }
     const cacheable = method === 'GET' || method === 'HEAD'
     const served: Served = cacheable ? await this.flow.serve(edgeRequest, b) : await this.flow.forward(edgeRequest, b)
     // Conditionals and ranges are answered from the complete response, whichever way it came.

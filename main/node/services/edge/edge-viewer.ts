@@ -58,7 +58,7 @@ export class ViewerResponses {
   recordHeads = false
 
   constructor(
-    private readonly distributionId: string,
+    distributionId: string,
     private readonly config: () => EdgeConfig,
     private readonly address: () => ListenAddress | undefined
   ) {
@@ -173,7 +173,7 @@ export class ViewerResponses {
       // Otherwise node:http's flat list, which costs far less to build than a merged object on every hit.
       const list: string[] = []
       for (const name in object.headers) {
-        if (name === 'content-length' || name === 'age' || name === 'x-cache' || name === 'via' || name === 'x-amz-cf-pop' || name === 'x-amz-cf-id') continue
+        if (name === 'content-length' || (name === 'age' && age !== undefined) || name === 'x-cache' || name === 'via' || name === 'x-amz-cf-pop' || name === 'x-amz-cf-id') continue
         const value = object.headers[name]!
         if (typeof value === 'string') list.push(name, value)
         else for (const item of value) list.push(name, item)

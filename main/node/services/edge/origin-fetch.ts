@@ -6,6 +6,7 @@ import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
 import { OriginAgents } from './origin-agents'
 import { AttemptFailure, exchange, type OriginResponse } from './origin-exchange'
+import type { OriginPatch, OriginOverride } from './origin-override'
 import type { OriginRequest } from './origin-request'
 
 export type { OriginResponse } from './origin-exchange'
@@ -29,29 +30,32 @@ export class OriginFetcher implements Disposable {
   /**
    * Fetches from an origin, or from an origin group: GET, HEAD and OPTIONS go to the secondary when the
    * primary cannot be reached or answers one of the group's failover statuses (CloudFront's rules; every
-   * request starts at the primary). `route` says who answered, for the explanation.
+   * request starts at the primary). `route` says who answered, for the explanation. `override`: what
+   * a viewer-request function's origin helpers chose for this request (origin-override.ts).
    */
-  async fetch(target: string, method: string, outgoing: OriginRequest, viewer: ViewerRequest, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; route: string }> {
+  async fetch(target: string, method: string, outgoing: OriginRequest, viewer: ViewerRequest, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined, override?: OriginOverride): Promise<{ response: OriginResponse; route: string }> {
     const config = this.config()
     if (config !== this.configSeen) {
       // A new config: connections to origins it no longer has are closed (changed ones on their next lease).
       this.configSeen = config
       this.agents.keepOnly(new Set(config.origins.map((o) => o.id)))
     }
-    const one = async (id: string) => {
-      const { response, attempts, allowed } = await this.fetchOne(id, method, outgoing, viewer, conditional, body, acceptEncoding)
-      return { response, which: attempts > 1 ? `${id} (attempt ${attempts} of ${allowed})` : id }
+    const chosen = override?.target ?? target
+    // A function's updateRequestOrigin() changes the origin, or a group's primary only (as AWS says).
+    const one = async (id: string, patch?: OriginPatch) => {
+      const { response, attempts, allowed } = await this.fetchOne(id, method, outgoing, viewer, conditional, body, acceptEncoding, patch)
+      return { response, which: `${id}${patch ? ' (as the function updated it)' : ''}${attempts > 1 ? ` (attempt ${attempts} of ${allowed})` : ''}` }
     }
-    const group = config.originGroups.find((g) => g.id === target)
+    const group = typeof chosen === 'string' ? config.originGroups.find((g) => g.id === chosen) : { id: '(built by the function)', ...chosen }
     if (!group) {
-      const { response, which } = await one(target)
+      const { response, which } = await one(chosen as string, override?.patch)
       return { response, route: `origin ${which}` }
     }
     const failoverMethod = method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
     let why: string
     try {
       // The primary's connection attempts are all used up before the group fails over, as on CloudFront.
-      const primary = await one(group.primary)
+      const primary = await one(group.primary, override?.patch)
       if (!failoverMethod || !(group.failoverStatusCodes as number[]).includes(primary.response.status)) return { response: primary.response, route: `origin group ${group.id}: primary ${primary.which}` }
       why = `primary ${primary.which} answered ${primary.response.status}`
     } catch (error) {
@@ -78,10 +82,21 @@ export class OriginFetcher implements Disposable {
     return { host: endpoint.host === '0.0.0.0' ? '127.0.0.1' : endpoint.host, port: endpoint.port }
   }
 
+  /** The address `patch` points the origin at: a loopback host or another origin's, and its port. */
+  private patchedAddress(origin: Origin, address: NonNullable<OriginPatch['address']>): { host: string; port: number } {
+    const base = address.originId ? this.config().origins.find((o) => o.id === address.originId)! : origin
+    const own = address.host === undefined || address.port === undefined ? this.address(base) : undefined
+    return { host: address.host ?? own!.host, port: address.port ?? own!.port }
+  }
+
   /** The origin's answer, how many connection attempts it took and how many were allowed. */
-  private async fetchOne(originId: string, method: string, outgoing: OriginRequest, viewer: ViewerRequest, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined): Promise<{ response: OriginResponse; attempts: number; allowed: number }> {
-    const origin = this.config().origins.find((o) => o.id === originId)!
-    const { host, port } = this.address(origin)
+  private async fetchOne(originId: string, method: string, outgoing: OriginRequest, viewer: ViewerRequest, conditional: IncomingHttpHeaders | undefined, body: Buffer | undefined, acceptEncoding: string | undefined, patch?: OriginPatch): Promise<{ response: OriginResponse; attempts: number; allowed: number }> {
+    const configured = this.config().origins.find((o) => o.id === originId)!
+    // Without a function's patch this is the configured origin as it stands (no copies on that path).
+    const origin: Origin = patch ? { ...configured, ...patch } : configured
+    const { host, port } = patch?.address ? this.patchedAddress(configured, patch.address) : this.address(origin)
+    // Connections made for a function's address or keep-alive are pooled apart from the origin's own.
+    const pool = patch?.address || patch?.keepaliveTimeout !== undefined ? `${originId}\u0000${host}:${port}\u0000${origin.keepaliveTimeout}` : originId
     // Only what the cache key and the origin request policy allow, as CloudFront sends (origin-request.ts).
     const headers: IncomingHttpHeaders = { ...outgoing.headers }
     if (body?.length) headers['content-length'] = String(body.length)
@@ -95,7 +110,7 @@ export class OriginFetcher implements Disposable {
     Object.assign(headers, conditional)
     const exchangeOptions = { host, port, method, path: `${origin.originPath}${outgoing.path}`, headers, body, connectTimeoutMs: origin.connectionTimeout * 1000, responseTimeoutMs: origin.responseTimeout * 1000 }
     for (let attempt = 1; ; attempt++) {
-      const lease = this.agents.lease(originId, `${host}:${port}`, origin.keepaliveTimeout * 1000)
+      const lease = this.agents.lease(pool, `${host}:${port}`, origin.keepaliveTimeout * 1000)
       try {
         return { response: await exchange({ ...exchangeOptions, agent: lease.agent }), attempts: attempt, allowed: origin.connectionAttempts }
       } catch (error) {

@@ -61,7 +61,10 @@ export type RunResult =
       logs: string[]
       /** 0–100, CloudFront's FunctionComputeUtilization: handler time over the compute budget. */
       computeUtilization: number
-      /** `cf.updateRequestOrigin()` and friends, in call order (recorded, not applied). */
+      /**
+       * `cf.updateRequestOrigin()` and friends, in call order, as called: checked by origin-changes.ts
+       * and applied by the edge (origin-override.ts), which knows the distribution's origins.
+       */
       originChanges: { helper: string; argument: unknown }[]
     }
   | { ok: false; kind: FailureKind; message: string; logs: string[] }

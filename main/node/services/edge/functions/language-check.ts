@@ -121,6 +121,15 @@ export function tokenize(source: string): Token[] {
   return tokens
 }
 
+/**
+ * Runtime 1.0's refusals: what AWS's "JavaScript runtime 2.0 features" page lists and the 1.0 page
+ * does not. Both pages claim to list every supported feature, and their core sections differ only in
+ * `const` and `let` (ES 6 statements) and `async` and `await` (ES 8), plus ES module syntax, which
+ * only the 2.0 page uses (`import cf from 'cloudfront'`). Everything else they share, so 1.0 accepts
+ * it: arrow functions, rest parameters, template literals (multiline, interpolation, nesting), `**`,
+ * labeled statements. Syntax neither page lists (classes, destructuring, spread, optional chaining,
+ * generators, for-of) is not a 1.0/2.0 difference and is not refused here (README).
+ */
 const V1_REFUSED: Record<string, string> = {
   const: '"const" is not supported in cloudfront-js-1.0 (use var, or runtime cloudfront-js-2.0)',
   let: '"let" is not supported in cloudfront-js-1.0 (use var, or runtime cloudfront-js-2.0)',
@@ -135,6 +144,27 @@ function isPropertyName(tokens: Token[], index: number): boolean {
   return (before?.kind === 'punct' && before.text === '.') || (after?.kind === 'punct' && after.text === ':' && before?.text !== '?')
 }
 
+/**
+ * Whether `async` at `index` starts an async function: `async function`, `async x =>`, `async (…) =>`,
+ * or a method (`async name(`, `async *name(`). `async(…)` without an arrow calls a function that
+ * happens to be named async, which 1.0 allows.
+ */
+function isAsyncFunction(tokens: Token[], index: number): boolean {
+  // The tokenizer keeps punctuation to single characters: `=>` is `=` then `>`.
+  const arrowAt = (k: number) => tokens[k]?.text === '=' && tokens[k + 1]?.text === '>'
+  const next = tokens[index + 1]!
+  if (next.text === 'function' || next.text === '*') return true
+  if (next.kind === 'name') return arrowAt(index + 2) || tokens[index + 2]?.text === '('
+  if (next.text !== '(') return false
+  let depth = 0
+  for (let k = index + 1; k < tokens.length; k++) {
+    const text = tokens[k]!.kind === 'punct' ? tokens[k]!.text : ''
+    if (text === '(') depth++
+    else if (text === ')' && --depth === 0) return arrowAt(k + 1)
+  }
+  return false
+}
+
 function languageProblems(tokens: Token[], runtime: FunctionRuntimeVersion): CodeProblem[] {
   if (runtime !== 'cloudfront-js-1.0') return []
   const problems: CodeProblem[] = []
@@ -142,7 +172,7 @@ function languageProblems(tokens: Token[], runtime: FunctionRuntimeVersion): Cod
     if (token.kind !== 'name' || isPropertyName(tokens, index)) return
     const next = tokens[index + 1]
     let message = V1_REFUSED[token.text]
-    if (token.text === 'async' && next && (next.text === 'function' || next.text === '(' || (next.kind === 'name' && tokens[index + 2]?.text === '=>'))) {
+    if (token.text === 'async' && next && isAsyncFunction(tokens, index)) {
       message = '"async" functions are not supported in cloudfront-js-1.0 (use cloudfront-js-2.0)'
     }
     if (message) problems.push({ line: token.line, column: token.column, message })
