@@ -81,7 +81,8 @@ export function parseRequestHead(buffer: Buffer, start: number, length: number):
 
   const length_ = headers['content-length']
   const needsFullServer = (length_ !== undefined && length_ !== '0') || headers['transfer-encoding'] !== undefined || headers['upgrade'] !== undefined || headers['expect'] !== undefined || method === 'CONNECT'
-  const options = (headers['connection'] ?? '').toLowerCase().split(',').map((option) => option.trim())
-  const keepAlive = minor === 1 ? !options.includes('close') : options.includes('keep-alive')
+  const connection = headers['connection']
+  const options = connection === undefined ? undefined : connection.toLowerCase().split(',').map((option) => option.trim())
+  const keepAlive = minor === 1 ? !options?.includes('close') : options?.includes('keep-alive') === true
   return { kind: 'head', head: { method, url, minor, headers, rawHeaders, end: stop + 4, needsFullServer, keepAlive } }
 }

@@ -3,7 +3,16 @@ import { headerValues, type HeaderMap, type StoredResponse } from './cache/cache
 import type { NotStorableReason } from './cache/storable'
 
 /** Why a stored response lives as long as it does, for the request log. */
+const lifetimeWhys = new WeakMap<object, string>()
+
+/** Which rule gave a stored response its lifetime, in words; computed once per stored response, which never changes. */
 export function lifetimeWhy(stored: Pick<StoredResponse, 'lifetimeSec' | 'source' | 'headers' | 'status'>): string {
+  let why = lifetimeWhys.get(stored)
+  if (why === undefined) lifetimeWhys.set(stored, (why = describeLifetime(stored)))
+  return why
+}
+
+function describeLifetime(stored: Pick<StoredResponse, 'lifetimeSec' | 'source' | 'headers' | 'status'>): string {
   const n = stored.lifetimeSec
   const cc = parseCacheControl(headerValues(stored.headers, 'cache-control'))
   const clamped = (given: number | undefined) => (given !== undefined && given !== n ? ` (clamped to the policy's TTLs)` : '')

@@ -15,7 +15,8 @@ export class EdgeMetrics {
   private readonly requests: Counter
   private readonly bytes: Counter
   readonly originLatency: Histogram
-  readonly cacheBytes: Gauge
+  private readonly cacheBytes: Gauge
+  private cacheBytesSeen = -1
   /** behavior → result → status → series. */
   private readonly requestSeries = new Map<string, Map<Result, Map<number, BoundCounter>>>()
   /** behavior → source → series. */
@@ -26,6 +27,13 @@ export class EdgeMetrics {
     this.bytes = metrics.counter('lab_edge_bytes_total', 'Body bytes sent to viewers, by behavior and where they came from (cache, origin, edge).')
     this.originLatency = metrics.histogram('lab_edge_origin_latency_seconds', 'Time the origin took to answer a miss or refresh.')
     this.cacheBytes = metrics.gauge('lab_edge_cache_bytes', 'Bytes of objects in the cache.')
+  }
+
+  /** The cache's size; the gauge is written only when it changed (hits leave it as it is). */
+  cacheSize(bytes: number): void {
+    if (bytes === this.cacheBytesSeen) return
+    this.cacheBytesSeen = bytes
+    this.cacheBytes.set(bytes)
   }
 
   /** Counts one viewer request and the body bytes it was sent. */

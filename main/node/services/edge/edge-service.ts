@@ -21,7 +21,7 @@ import { headerMap } from './cache-explain'
 import { CacheFlow, cachedRequest, type EdgeRequest, type Served } from './cache-flow'
 import { EdgeAccessLog } from './edge-access-log'
 import { EdgeFunctions } from './edge-functions'
-import type { ViewerRequest, ViewerResponse } from './edge-http'
+import { viewerUrl, type ViewerRequest, type ViewerResponse } from './edge-http'
 import { EdgeMetrics } from './edge-metrics'
 import { edgeLocation, errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
 import { OriginFetcher } from './origin-fetch'
@@ -173,7 +173,7 @@ export class EdgeService extends BaseService<'edge'> {
     this.behaviors = resolveBehaviors(next.config, this.store)
     // Like a distribution update: the cache survives; a smaller budget evicts the least recently used.
     this.store.resize(next.config.cacheBytes)
-    this.metrics.cacheBytes.set(this.store.bytes)
+    this.metrics.cacheSize(this.store.bytes)
     return true
   }
 
@@ -203,7 +203,7 @@ export class EdgeService extends BaseService<'edge'> {
   /** Removes one object by the key the cache browser shows. */
   evict(key: string): boolean {
     const removed = this.store.evict(key)
-    this.metrics.cacheBytes.set(this.store.bytes)
+    this.metrics.cacheSize(this.store.bytes)
     if (removed) this.ctx.log.info(`evicted ${key.replace(/\n/g, ' ')}`)
     return removed
   }
@@ -212,7 +212,7 @@ export class EdgeService extends BaseService<'edge'> {
   invalidate(paths: readonly string[]): number {
     for (const path of paths) parseInvalidationPath(path)
     const removed = paths.reduce((sum, path) => sum + this.behaviorFor(path).cache.invalidate(path), 0)
-    this.metrics.cacheBytes.set(this.store.bytes)
+    this.metrics.cacheSize(this.store.bytes)
     this.ctx.log.info(`invalidated ${paths.join(' ')}: ${removed} object(s) removed`)
     return removed
   }
@@ -220,7 +220,7 @@ export class EdgeService extends BaseService<'edge'> {
   private async handle(request: ViewerRequest, response: ViewerResponse): Promise<void> {
     const started = performance.now()
     const method = request.method ?? 'GET'
-    const url = new URL(request.url ?? '/', 'http://edge.invalid')
+    const url = viewerUrl(request.url ?? '/')
     // HTTP/2 names the host in a pseudo-header (read after the URL, which comes from `:path`); the rest
     // of the edge reads `host`, and never forwards pseudo-headers.
     if (request.httpVersionMajor === 2) {
@@ -253,7 +253,7 @@ export class EdgeService extends BaseService<'edge'> {
     // What the viewer got, after a custom error response replaced the origin's answer.
     if (response.headersSent) outcome.status = response.statusCode
     this.metrics.served(b.label, outcome.result, outcome.status, outcome.bytesOut)
-    this.metrics.cacheBytes.set(this.store.bytes)
+    this.metrics.cacheSize(this.store.bytes)
     if (requestTopic.hasSubscribers) {
       const signal: TrafficSignal = {
         serviceId: this.id,
