@@ -47,6 +47,8 @@ function httpDate(): string {
 export class FastResponse {
   statusCode = 200
   headersSent = false
+  /** Set false to close the connection after this answer (as on ServerResponse). */
+  shouldKeepAlive = true
   writableEnded = false
   private headers: OutgoingHttpHeaders | readonly (string | number)[] = {}
 
@@ -68,7 +70,7 @@ export class FastResponse {
   end(body?: Buffer | string): this {
     if (this.writableEnded) return this
     const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body
-    let close = !this.keepAlive
+    let close = !this.keepAlive || !this.shouldKeepAlive
     let head = `HTTP/1.1 ${this.statusCode} ${STATUS_CODES[this.statusCode] ?? 'Unknown'}\r\n`
     let hasDate = false
     let hasLength = false
@@ -116,6 +118,11 @@ export class FastResponse {
     }
     this.finished(!close)
     return this
+  }
+
+  /** The connection is gone (the client left, or destroy() was called): nothing more can be sent. */
+  get destroyed(): boolean {
+    return this.socket.destroyed
   }
 
   destroy(): void {

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http'
+import { STATUS_CODES, type Server as HttpServer } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
 import { FastRequest, FastResponse } from './fast-response'
 import { maxHeadBytes, parseRequestHead } from './request-head'
@@ -16,6 +16,19 @@ export interface FastServerOptions {
   keepAliveMs?: number
   /** How long a request head may take to arrive (node:http's headersTimeout, 60 s). */
   headersTimeoutMs?: number
+  /** The largest request head taken (node:http's maxHeaderSize, 16 KiB); larger ones are refused with 431. */
+  maxHeadBytes?: number
+  /**
+   * Answers a malformed or oversized request head, as node:http's 'clientError' event lets a
+   * service do; the connection closes after it. Without it: the status and the reason as text.
+   */
+  clientError?: (refusal: Refusal, socket: Socket) => void
+}
+
+/** Why a request head was refused: its status (400, 408, 431, 505) and a reason for the log. */
+export interface Refusal {
+  status: number
+  reason: string
 }
 
 /**
@@ -89,13 +102,13 @@ class FastConnection {
     if (this.headStarted === 0) this.headStarted = Date.now()
     if (!this.busy) this.next()
     // Pipelined bytes wait while a request is answered, but not without bound.
-    else if (this.length > 4 * maxHeadBytes) this.socket.destroy()
+    else if (this.length > 4 * (this.options.maxHeadBytes ?? maxHeadBytes)) this.socket.destroy()
   }
 
   /** Answers the next buffered request, if a whole head is there. */
   private next(): void {
     if (this.length === 0 || this.socket.destroyed) return
-    const result = parseRequestHead(this.buffer, 0, this.length)
+    const result = parseRequestHead(this.buffer, 0, this.length, this.options.maxHeadBytes)
     if (result.kind === 'incomplete') {
       if (Date.now() - this.headStarted > this.headersTimeoutMs) this.refuse(408, 'the request head took too long')
       return
@@ -137,9 +150,14 @@ class FastConnection {
 
   /** A malformed head gets its status and the connection closes, as node:http does. */
   private refuse(status: number, reason: string): void {
+    this.socket.off('data', this.onData)
+    this.released()
+    // Keep reading what the client still sends: closing with unread data resets the connection
+    // before the client has read the answer.
+    this.socket.on('data', () => {})
+    if (this.options.clientError) return this.options.clientError({ status, reason }, this.socket)
     const text = `${reason}\n`
-    this.socket.end(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'HTTP Version Not Supported'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`)
-    this.socket.destroySoon()
+    this.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`)
   }
 
   /** node:http takes the connection, starting with the bytes not answered yet. */

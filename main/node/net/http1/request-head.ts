@@ -32,17 +32,17 @@ const firstOnly = new Set(['age', 'authorization', 'content-length', 'content-ty
 const refuse = (status: 400 | 431 | 505, reason: string): HeadResult => ({ kind: 'refused', status, reason })
 
 /**
- * Parses one HTTP/1.x request head from `buffer` at `start`, strictly (RFC 9112): CRLF line ends
+ * Parses one HTTP/1.x request head from `buffer` at `start` (at most `limit` bytes), strictly (RFC 9112): CRLF line ends
  * only, no obs-fold, no whitespace before a colon, tokens where tokens belong, one Host. Anything
  * it does not take whole (a body, Transfer-Encoding, Upgrade, Expect, CONNECT) is marked for
  * node:http, which is the authority for everything but plain bodyless requests.
  */
-export function parseRequestHead(buffer: Buffer, start: number, length: number): HeadResult {
+export function parseRequestHead(buffer: Buffer, start: number, length: number, limit = maxHeadBytes): HeadResult {
   const stop = buffer.indexOf('\r\n\r\n', start, 'latin1')
   if (stop === -1 || stop + 4 > length) {
-    return length - start > maxHeadBytes ? refuse(431, `the request head is over ${maxHeadBytes} bytes`) : { kind: 'incomplete' }
+    return length - start > limit ? refuse(431, `the request head is over ${limit} bytes`) : { kind: 'incomplete' }
   }
-  if (stop + 4 - start > maxHeadBytes) return refuse(431, `the request head is over ${maxHeadBytes} bytes`)
+  if (stop + 4 - start > limit) return refuse(431, `the request head is over ${limit} bytes`)
   const text = buffer.toString('latin1', start, stop)
   const lines = text.split('\r\n')
   const requestLine = lines[0]!

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastRequest, FastResponse } from '../../net/http1/fast-response'
 import { hopByHopOf } from '../../net/http-headers'
 
 /**
@@ -48,7 +49,7 @@ export function jsonReply(status: number, body: unknown, headers: [string, strin
 export class BodyTooLargeError extends Error {}
 
 /** Reads a request body, refusing (without buffering further) once it passes `limit` bytes. */
-export async function readRequestBody(message: IncomingMessage, limit: number): Promise<Buffer> {
+export async function readRequestBody(message: IncomingMessage | FastRequest, limit: number): Promise<Buffer> {
   const declared = Number(message.headers['content-length'] ?? 0)
   if (declared > limit) throw new BodyTooLargeError(`the body is ${declared} bytes; the limit is ${limit}`)
   const chunks: Buffer[] = []
@@ -61,7 +62,7 @@ export async function readRequestBody(message: IncomingMessage, limit: number): 
   return Buffer.concat(chunks)
 }
 
-export function toGatewayRequest(message: IncomingMessage, body: Buffer, requestId: string, receivedAt: number): GatewayRequest {
+export function toGatewayRequest(message: IncomingMessage | FastRequest, body: Buffer, requestId: string, receivedAt: number): GatewayRequest {
   const target = message.url ?? '/'
   const query = target.indexOf('?')
   const headers: [string, string][] = []
@@ -79,7 +80,7 @@ export function toGatewayRequest(message: IncomingMessage, body: Buffer, request
   }
 }
 
-export function writeReply(response: ServerResponse, reply: GatewayReply, headOnly: boolean): number {
+export function writeReply(response: ServerResponse | FastResponse, reply: GatewayReply, headOnly: boolean): number {
   const headers: string[] = []
   let length = String(reply.body.length)
   // RFC 9110 §7.6.1: what the integration's Connection header names stays on the integration's hop.

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ServiceEndpoint } from '../../../common/contract/lab-types'
 import type { GatewayConfig } from '../../../common/services/gateway/gateway-config'
 import { createRandom } from '../../base/random'
 import { trafficTopic, type TrafficSignal } from '../../lab-host/traffic-recorder'
+import { createFastHttpServer, type FastHttpServer } from '../../net/http1/fast-server'
+import type { FastRequest, FastResponse } from '../../net/http1/fast-response'
 import { closeServer, formatAddress, listen, type ListenAddress } from '../../net/listen'
 import { BaseService } from '../base-service'
 import type { ServiceContext, ServiceSpecOf } from '../service-module'
@@ -30,7 +32,7 @@ const maxHeaderBytes = 10_240
  * by the `x-apigw-api-id` header AWS uses for private APIs, or else goes to the first API.
  */
 export class GatewayService extends BaseService<'gateway'> {
-  private server: Server | undefined
+  private server: FastHttpServer | undefined
   private bound: ListenAddress | undefined
   private apis = new Map<string, ApiRuntime>()
   private functions: GatewayFunctions | undefined
@@ -51,9 +53,17 @@ export class GatewayService extends BaseService<'gateway'> {
 
   protected async onStart(): Promise<void> {
     this.apis = this.compile(this.spec.config)
-    const server = createServer({ maxHeaderSize: maxHeaderBytes }, (request, response) => void this.handle(request, response))
-    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.refuseMalformed(error, socket))
-    server.on('upgrade', (message: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(message, socket, head))
+    // Bodyless HTTP/1.1 requests take the fast path; node:http takes a connection over when a request
+    // on it has a body, an upgrade (WebSocket APIs) or an Expect (net/http1/fast-server.ts).
+    const fallback = createServer({ maxHeaderSize: maxHeaderBytes }, (request, response) => void this.handle(request, response))
+    fallback.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.refuseMalformed(error.code === 'HPE_HEADER_OVERFLOW', error.message, socket))
+    fallback.on('upgrade', (message: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(message, socket, head))
+    const server = createFastHttpServer({
+      fallback,
+      handle: (request, response) => void this.handle(request, response),
+      maxHeadBytes: maxHeaderBytes,
+      clientError: (refusal, socket) => this.refuseMalformed(refusal.status === 431, refusal.reason, socket)
+    })
     this.bound = await listen(server, this.spec.listen, this.id)
     this.server = server
     this.resources.add({ dispose: () => server.closeAllConnections() })
@@ -132,7 +142,7 @@ export class GatewayService extends BaseService<'gateway'> {
     return this.apis.get(named) ?? named
   }
 
-  private async handle(message: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async handle(message: IncomingMessage | FastRequest, response: ServerResponse | FastResponse): Promise<void> {
     const started = performance.now()
     const requestId = randomUUID()
     let request: GatewayRequest
@@ -166,7 +176,7 @@ export class GatewayService extends BaseService<'gateway'> {
     this.finish(request, trace, reply, response, started)
   }
 
-  private finish(request: GatewayRequest, trace: RequestTrace, reply: GatewayReply, response: ServerResponse, started: number): void {
+  private finish(request: GatewayRequest, trace: RequestTrace, reply: GatewayReply, response: ServerResponse | FastResponse, started: number): void {
     if (trace.apiType === 'rest') reply.headers.push(['x-amzn-RequestId', request.requestId], ['x-amz-apigw-id', request.requestId.slice(0, 16)])
     else reply.headers.push(['apigw-requestid', request.requestId])
     const bytesOut = response.destroyed ? 0 : writeReply(response, reply, request.method === 'HEAD')
@@ -212,18 +222,18 @@ export class GatewayService extends BaseService<'gateway'> {
   }
 
   /** A request line or headers over 10,240 bytes, or a request HTTP cannot parse. */
-  private refuseMalformed(error: NodeJS.ErrnoException, socket: Socket): void {
+  /** A request head node:http or the fast path could not take: AWS's 413 when too large, else 400, then close. */
+  private refuseMalformed(tooLarge: boolean, reason: string, socket: Socket): void {
     if (!socket.writable) {
       socket.destroy()
       return
     }
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
     // Keep reading what the client still sends: closing with unread data would reset the connection
     // before the client sees the answer.
     socket.on('data', () => {})
     socket.resume()
     const body = tooLarge ? '{"message":"Request Too Long"}' : '{"message":"Bad Request"}'
     socket.end(`HTTP/1.1 ${tooLarge ? '413 Payload Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
-    this.ctx.log.warn(`refused a malformed request from ${socket.remoteAddress ?? '?'}: ${tooLarge ? `request line and headers over ${maxHeaderBytes} bytes` : error.message}`)
+    this.ctx.log.warn(`refused a malformed request from ${socket.remoteAddress ?? '?'}: ${tooLarge ? `request line and headers over ${maxHeaderBytes} bytes` : reason}`)
   }
 }
