@@ -56,7 +56,9 @@ export class FastResponse {
     readonly socket: Socket,
     private readonly keepAlive: boolean,
     private readonly keepAliveSeconds: number,
-    private readonly finished: (keepOpen: boolean) => void
+    private readonly finished: (keepOpen: boolean) => void,
+    /** The answer to a HEAD: its head only, whatever body a handler passes (RFC 9110 §9.3.2). */
+    private readonly headOnly = false
   ) {}
 
   /** Headers as an object, or as node:http's flat list (name, value, name, value...), which costs less to build. */
@@ -101,18 +103,20 @@ export class FastResponse {
     head += close ? 'connection: close\r\n\r\n' : `connection: keep-alive\r\nkeep-alive: timeout=${this.keepAliveSeconds}\r\n\r\n`
     this.headersSent = true
     this.writableEnded = true
+    // RFC 9110 §6.4.1: no content after a HEAD, a 204 or a 304, whatever a handler passed.
+    const content = this.headOnly || this.statusCode === 204 || this.statusCode === 304 ? undefined : payload
     if (!this.socket.destroyed) {
       const headBytes = Buffer.byteLength(head, 'latin1')
-      if (payload && payload.length > 0 && payload.length <= 64 * 1024) {
+      if (content && content.length > 0 && content.length <= 64 * 1024) {
         // One buffer, one write: for the small answers a cache mostly sends, cheaper than writev.
-        const out = Buffer.allocUnsafe(headBytes + payload.length)
+        const out = Buffer.allocUnsafe(headBytes + content.length)
         out.write(head, 0, 'latin1')
-        payload.copy(out, headBytes)
+        content.copy(out, headBytes)
         this.socket.write(out)
       } else {
         this.socket.cork()
         this.socket.write(head, 'latin1')
-        if (payload && payload.length > 0) this.socket.write(payload)
+        if (content && content.length > 0) this.socket.write(content)
         this.socket.uncork()
       }
     }

@@ -122,7 +122,7 @@ class FastConnection {
     this.headStarted = rest > 0 ? Date.now() : 0
     this.busy = true
     const request = new FastRequest(head.method, head.url, head.headers, head.rawHeaders, head.minor, this.socket)
-    const response = new FastResponse(this.socket, head.keepAlive, Math.round(this.keepAliveMs / 1000), (keepOpen) => this.answered(keepOpen))
+    const response = new FastResponse(this.socket, head.keepAlive, Math.round(this.keepAliveMs / 1000), (keepOpen) => this.answered(keepOpen), head.method === 'HEAD')
     try {
       this.options.handle(request, response)
     } catch {
