@@ -181,6 +181,14 @@ export const edgeConfigSchema = z
       .describe('Cache behaviors, in order; the default behavior comes last.'),
     defaultBehavior: z.object(behaviorFields).strict().describe('The `*` behavior.'),
     cacheBytes: z.number().int().min(0).default(64 * 1024 * 1024).describe('Cache size; least recently used objects go first.'),
+    diskCache: z
+      .object({
+        dir: z.string().min(1).optional().describe('Folder of the on-disk store, relative to the lab file. Default: a folder for this lab and service under the user\'s Netloom data folder, outside the lab and any repository.'),
+        maxBytes: z.number().int().min(1).describe('Size of the on-disk store (files of bodies and stored metadata); least recently used objects go first.')
+      })
+      .strict()
+      .optional()
+      .describe('Netloom: an on-disk second tier. What the in-memory cache evicts is written here instead of dropped, read back on a later request, and kept across restarts. Off by default.'),
     https: z
       .object({
         port: z.number().int().min(0).max(65535).default(0).describe('Port of the HTTPS listener (0: any free port), on the service\'s listen host.'),

@@ -76,13 +76,16 @@ export class CacheFlow {
     const creq = cachedRequest(req)
     const honor = this.deps.config().viewerCacheControl === 'honor'
     const asked = honor ? requestCacheControl(creq) : undefined
-    const found = b.cache.lookup(creq, now)
+    let found = b.cache.lookup(creq, now)
+    // Only a memory miss that the disk tier's index matches waits for a file; a memory hit never does.
+    const fromDisk = found.status === 'miss' && found.onDisk === true
+    if (fromDisk) found = await b.cache.promote(creq, now)
     if (found.status !== 'miss') {
       const { entry, ageSec } = found
       const verdict = honor ? satisfiesRequest(entry, creq, now) : { use: found.status === 'fresh', stale: false }
       if (verdict.use) {
         const how = verdict.stale ? `stale by ${Math.floor(ageSec - entry.lifetimeSec)} s, within the viewer's max-stale` : `age ${Math.floor(ageSec)} s of ${entry.lifetimeSec} s (${lifetimeWhy(entry)})`
-        return { delivery: fromStore(entry, ageSec), result: 'Hit', explanation: `Hit, ${how}` }
+        return { delivery: fromStore(entry, ageSec), result: 'Hit', explanation: `Hit, ${how}${fromDisk ? ', read from the on-disk store' : ''}` }
       }
       const viewerInsists = asked !== undefined && (asked.noCache || asked.maxAge !== undefined)
       if (found.status === 'stale' && !viewerInsists && canServeStale(entry, creq, now, 'revalidating')) {
@@ -114,7 +117,9 @@ export class CacheFlow {
       const { value, leader } = await this.collapser.run(`${req.method} ${key}`, () => this.fromOrigin(req, b, creq, stale))
       if (leader || value.kind === 'hit' || value.status >= 500) return value
       const now = this.deps.clock.now()
-      const again = b.cache.lookup(creq, now)
+      let again = b.cache.lookup(creq, now)
+      // What the leader stored may already have been evicted to disk (a small memory budget).
+      if (again.status === 'miss' && again.onDisk === true) again = await b.cache.promote(creq, now)
       if (again.status === 'fresh')
         return { ...value, kind: 'hit', delivery: fromStore(again.entry, again.ageSec), explanation: 'Hit, collapsed into the origin request already in flight for this object' }
       return this.fromOrigin(req, b, creq, again.status === 'miss' ? undefined : again.entry)

@@ -20,6 +20,7 @@ import { CacheStore, parseInvalidationPath } from './cache/cache-store'
 import { headerMap } from './cache-explain'
 import { CacheFlow, cachedRequest, type EdgeRequest, type Served } from './cache-flow'
 import { EdgeAccessLog } from './edge-access-log'
+import { diskCacheDir, openDiskCache, stableDistributionId } from './edge-disk-cache'
 import { EdgeFunctions } from './edge-functions'
 import { viewerUrl, type ViewerRequest, type ViewerResponse } from './edge-http'
 import { EdgeMetrics } from './edge-metrics'
@@ -54,7 +55,9 @@ export class EdgeService extends BaseService<'edge'> {
   private secure: Http2SecureServer | undefined
   private secureBound: ListenAddress | undefined
   private secureSockets = new Set<TLSSocket>()
-  private readonly distributionId = `d${randomBytes(7).toString('hex')}`
+  private readonly distributionId: string
+  /** The on-disk store's folder, when the distribution has one. */
+  private readonly diskDir: string | undefined
   /** One store per distribution; each behavior sees it through its own cache policy. */
   private readonly store: CacheStore
   private behaviors: ResolvedBehavior[] = []
@@ -67,6 +70,9 @@ export class EdgeService extends BaseService<'edge'> {
 
   constructor(spec: ServiceSpecOf<'edge'>, ctx: ServiceContext) {
     super(spec, ctx)
+    const disk = spec.config.diskCache
+    this.diskDir = disk ? diskCacheDir(disk, ctx.labDir, spec.id) : undefined
+    this.distributionId = this.diskDir ? stableDistributionId(this.diskDir) : `d${randomBytes(7).toString('hex')}`
     this.store = new CacheStore({ maxBytes: spec.config.cacheBytes, policy: MANAGED_CACHE_POLICIES.CachingOptimized, host: `${this.distributionId}.cloudfront.net` })
     this.behaviors = resolveBehaviors(spec.config, this.store)
     this.viewer = new ViewerResponses(this.distributionId, () => this.spec.config, () => this.bound)
@@ -111,6 +117,13 @@ export class EdgeService extends BaseService<'edge'> {
   }
 
   protected async onStart(): Promise<void> {
+    const diskCache = this.spec.config.diskCache
+    if (diskCache && this.diskDir) {
+      const disk = await openDiskCache(this.diskDir, diskCache.maxBytes, (message) => this.ctx.log.warn(message), () => this.ctx.clock.now())
+      this.store.attachDisk(disk)
+      this.resources.add({ dispose: () => this.store.attachDisk(undefined) })
+      this.ctx.log.info(`edge disk cache in ${this.diskDir}: ${disk.size} object(s), ${disk.bytes} bytes`)
+    }
     this.functions = await this.loadFunctions(this.spec.config)
     this.resources.add({ dispose: () => void this.functions?.dispose() })
     this.openAccessLog()
@@ -146,6 +159,8 @@ export class EdgeService extends BaseService<'edge'> {
 
   protected async onStop(): Promise<void> {
     if (this.server) await closeServer(this.server, 2000)
+    // Files being written finish before the next start reads the folder.
+    await this.store.disk?.flush()
     this.server = undefined
     if (this.secure) {
       const secure = this.secure
@@ -163,6 +178,10 @@ export class EdgeService extends BaseService<'edge'> {
     const { host, port } = this.spec.listen
     if (next.listen.host !== host || next.listen.port !== port) return false
     if (JSON.stringify(next.config.https) !== JSON.stringify(this.spec.config.https)) return false
+    // Another folder (or none) is another store, and the distribution id follows the folder.
+    const disk = next.config.diskCache
+    const before = this.spec.config.diskCache
+    if ((disk === undefined) !== (before === undefined) || disk?.dir !== before?.dir) return false
     const functions = await this.loadFunctions(next.config)
     const previous = this.functions
     this.functions = functions
@@ -173,6 +192,7 @@ export class EdgeService extends BaseService<'edge'> {
     this.behaviors = resolveBehaviors(next.config, this.store)
     // Like a distribution update: the cache survives; a smaller budget evicts the least recently used.
     this.store.resize(next.config.cacheBytes)
+    if (disk) this.store.disk?.resize(disk.maxBytes)
     this.metrics.cacheSize(this.store.bytes)
     return true
   }

@@ -10,6 +10,7 @@ import {
   type StoredResponse
 } from './cache-types'
 import { selectForUpdate, updateFromNotModified } from './conditional'
+import type { DiskRecord, DiskTier } from './disk-tier'
 import { currentAge } from './freshness'
 import { unsafeInvalidationTargets } from './invalidation'
 import { checkStorable, hasValidator, headersForStorage, type NotStorableReason } from './storable'
@@ -32,7 +33,8 @@ export interface CacheStoreOptions {
  * `canServeStale` allows. `must-revalidate`: expired and the origin forbids serving it stale.
  */
 export type LookupResult =
-  | { status: 'miss'; key: string }
+  /** `onDisk`: not in memory, but the on-disk tier has a matching variant; `promote` reads it. */
+  | { status: 'miss'; key: string; onDisk?: true }
   | {
       status: 'fresh' | 'stale' | 'must-revalidate'
       key: string
@@ -52,6 +54,8 @@ export interface CacheStats {
   evictions: number
   /** Variants removed by `invalidate`. */
   invalidated: number
+  /** Lookups answered by reading the on-disk tier. */
+  diskHits: number
   bytes: number
   objects: number
 }
@@ -64,6 +68,8 @@ interface Shared {
   counters: Omit<CacheStats, 'bytes' | 'objects'>
   bytes: number
   maxBytes: number
+  /** The on-disk second tier, when the distribution has one. */
+  disk: DiskTier | undefined
 }
 
 interface Variant {
@@ -74,6 +80,8 @@ interface Variant {
   secondary: string
   response: StoredResponse
   bytes: number
+  /** The disk copy this variant was read from, while `response` is still what it holds. */
+  diskCopy?: { record: DiskRecord; response: StoredResponse }
 }
 
 /**
@@ -91,9 +99,10 @@ export class CacheStore {
     this.shared = shared ?? {
       entries: new Map(),
       lru: new Map(),
-      counters: { hits: 0, staleHits: 0, misses: 0, stores: 0, evictions: 0, invalidated: 0 },
+      counters: { hits: 0, staleHits: 0, misses: 0, stores: 0, evictions: 0, invalidated: 0, diskHits: 0 },
       bytes: 0,
-      maxBytes: options.maxBytes
+      maxBytes: options.maxBytes,
+      disk: undefined
     }
   }
 
@@ -113,6 +122,19 @@ export class CacheStore {
   resize(maxBytes: number): void {
     this.shared.maxBytes = maxBytes
     this.evictToBudget()
+  }
+
+  /**
+   * Adds (or, with undefined, detaches) the on-disk tier: from now on, what the memory LRU evicts
+   * is written there instead of dropped, and lookups that miss in memory may find it there.
+   */
+  attachDisk(disk: DiskTier | undefined): void {
+    this.shared.disk = disk
+  }
+
+  /** The on-disk tier, when there is one. */
+  get disk(): DiskTier | undefined {
+    return this.shared.disk
   }
 
   private get entries(): Map<string, Map<string, Variant>> {
@@ -140,13 +162,50 @@ export class CacheStore {
   /** Finds the most recent stored variant matching the request (§4.1) and says whether it is fresh. */
   lookup(request: CachedRequest, nowMs: number): LookupResult {
     const key = this.keyOf(request)
-    const variant = this.servesMethod(request.method) ? this.match(key, request) : undefined
+    const serves = this.servesMethod(request.method)
+    const variant = serves ? this.match(key, request) : undefined
     if (!variant) {
+      // Only an index lookup: reading the file is `promote`'s, so a lookup never waits.
+      if (serves && this.shared.disk !== undefined && this.matchOnDisk(this.shared.disk, key, request))
+        return { status: 'miss', key, onDisk: true }
       this.counters.misses++
       return { status: 'miss', key }
     }
     this.touch(variant)
-    const entry = variant.response
+    return this.classify(key, variant.response, nowMs)
+  }
+
+  /**
+   * The async half of a lookup that `lookup` sent to disk (`onDisk`): reads the variant, puts it
+   * back into memory (it stays on disk too) and says whether it is fresh. A variant that reached
+   * memory meanwhile (a store, another promotion) wins over the file.
+   */
+  async promote(request: CachedRequest, nowMs: number): Promise<LookupResult> {
+    const key = this.keyOf(request)
+    const disk = this.shared.disk
+    const record = disk && this.servesMethod(request.method) ? this.matchOnDisk(disk, key, request) : undefined
+    const response = record && (await disk!.read(record))
+    const current = this.match(key, request)
+    if (current) {
+      this.touch(current)
+      return this.classify(key, current.response, nowMs)
+    }
+    if (!record || !response) {
+      this.counters.misses++
+      return { status: 'miss', key }
+    }
+    const variant: Variant = { key, path: record.path, keyQuery: record.keyQuery, varyNames: record.varyNames, secondary: record.secondary, response, bytes: 0, diskCopy: { record, response } }
+    variant.bytes = sizeOf(variant)
+    // Larger than the memory budget (after a resize): served from disk without a memory copy.
+    if (variant.bytes <= this.shared.maxBytes) {
+      this.insert(variant)
+      this.evictToBudget()
+    }
+    this.counters.diskHits++
+    return this.classify(key, response, nowMs)
+  }
+
+  private classify(key: string, entry: StoredResponse, nowMs: number): LookupResult {
     const ageSec = currentAge(entry, nowMs)
     // §4.2: fresh while the current age is below the lifetime (isFresh, without computing the age twice).
     if (ageSec < entry.lifetimeSec) {
@@ -231,7 +290,10 @@ export class CacheStore {
         nowMs
       )
       this.remove(variant)
-      if (updated.source === 'not-cacheable') continue
+      if (updated.source === 'not-cacheable') {
+        this.shared.disk?.dropId(lruId(variant))
+        continue
+      }
       const next: Variant = { ...variant, response: updated }
       next.bytes = sizeOf(next)
       this.insert(next)
@@ -256,16 +318,11 @@ export class CacheStore {
     } else if (pathPattern.slice(0, -1).includes('?')) {
       text += `?${pattern.query}`
     }
-    let removed = 0
-    for (const variant of [...this.lru.values()]) {
-      const target = variant.keyQuery === '' ? variant.path : `${variant.path}?${variant.keyQuery}`
-      if (pattern.prefix ? target.startsWith(text) : target === text) {
-        this.remove(variant)
-        removed++
-      }
+    const matches = (v: { path: string; keyQuery: string }): boolean => {
+      const target = v.keyQuery === '' ? v.path : `${v.path}?${v.keyQuery}`
+      return pattern.prefix ? target.startsWith(text) : target === text
     }
-    this.counters.invalidated += removed
-    return removed
+    return this.removeWhere(matches)
   }
 
   /** The stored variants, least recently used first, with their age now: what the cache browser lists. */
@@ -285,16 +342,17 @@ export class CacheStore {
   /** Removes one variant by the id `list` gave it; false when it is already gone. */
   evict(id: string): boolean {
     const variant = this.lru.get(id)
-    if (!variant) return false
-    this.remove(variant)
-    return true
+    if (variant) this.remove(variant)
+    const onDisk = this.shared.disk?.dropId(id) === true
+    return variant !== undefined || onDisk
   }
 
-  /** Drops everything (counters are kept). */
+  /** Drops everything, on disk too (counters are kept). */
   clear(): void {
     this.entries.clear()
     this.lru.clear()
     this.shared.bytes = 0
+    this.shared.disk?.clear()
   }
 
   /** Bytes held now (bodies, headers and keys): read per request, so without building the stats. */
@@ -313,15 +371,24 @@ export class CacheStore {
   removeUri(url: string): number {
     const { path, query } = splitUrl(url)
     const keyQuery = keyQueryString(query, this.options.policy.key.queryStrings)
-    let removed = 0
-    for (const variant of [...this.lru.values()]) {
-      if (variant.path === path && variant.keyQuery === keyQuery) {
-        this.remove(variant)
-        removed++
-      }
+    return this.removeWhere((v) => v.path === path && v.keyQuery === keyQuery)
+  }
+
+  /** Removes the variants that match from both tiers; one in both counts once. */
+  private removeWhere(matches: (v: { path: string; keyQuery: string }) => boolean): number {
+    const gone = new Set<string>()
+    for (const [id, variant] of [...this.lru.entries()]) {
+      if (!matches(variant)) continue
+      this.remove(variant)
+      gone.add(id)
     }
-    this.counters.invalidated += removed
-    return removed
+    for (const record of this.shared.disk?.records() ?? []) {
+      if (!matches(record)) continue
+      this.shared.disk!.dropId(record.id)
+      gone.add(record.id)
+    }
+    this.counters.invalidated += gone.size
+    return gone.size
   }
 
   /**
@@ -365,13 +432,17 @@ export class CacheStore {
     const validators = hasValidator(head.headers)
     if (!sameLength || (validators && !selected)) {
       this.remove(variant)
+      this.shared.disk?.dropId(lruId(variant))
       this.counters.invalidated++
       return 'invalidated'
     }
     if (!validators) return 'none'
     const updated = updateFromNotModified(variant.response, head, this.options.policy, nowMs)
     this.remove(variant)
-    if (updated.source === 'not-cacheable') return 'invalidated'
+    if (updated.source === 'not-cacheable') {
+      this.shared.disk?.dropId(lruId(variant))
+      return 'invalidated'
+    }
     const next: Variant = { ...variant, response: updated }
     next.bytes = sizeOf(next)
     this.insert(next)
@@ -395,9 +466,22 @@ export class CacheStore {
     return best
   }
 
+  /** The most recent variant on disk matching the request (§4.1), from the index alone. */
+  private matchOnDisk(disk: DiskTier, key: string, request: CachedRequest): DiskRecord | undefined {
+    let best: DiskRecord | undefined
+    for (const record of disk.variants(key)?.values() ?? []) {
+      if (!varyMatches(record.varyNames, record.secondary, request, this.options.policy.key)) continue
+      if (!best || record.responseTime > best.responseTime) best = record
+    }
+    return best
+  }
+
   private insert(variant: Variant): void {
     const existing = this.entries.get(variant.key)?.get(variant.secondary)
     if (existing) this.remove(existing)
+    // A new response for this variant (a store, a 304 update) outdates its disk copy.
+    if (this.shared.disk !== undefined && variant.diskCopy?.response !== variant.response)
+      this.shared.disk.dropId(lruId(variant))
     let variants = this.entries.get(variant.key)
     if (!variants) this.entries.set(variant.key, (variants = new Map()))
     variants.set(variant.secondary, variant)
@@ -425,7 +509,18 @@ export class CacheStore {
       if (this.shared.bytes <= this.shared.maxBytes) break
       this.remove(variant)
       this.counters.evictions++
+      this.spill(variant)
     }
+  }
+
+  /** An evicted variant goes to the disk tier, unless the file there already holds this response. */
+  private spill(variant: Variant): void {
+    const disk = this.shared.disk
+    if (disk === undefined) return
+    const copy = variant.diskCopy
+    if (copy && copy.response === variant.response && disk.holds(copy.record)) return
+    const { key, secondary, varyNames, path, keyQuery, response } = variant
+    disk.put({ key, secondary, varyNames, path, keyQuery, response })
   }
 }
 
