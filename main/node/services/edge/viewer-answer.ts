@@ -1,12 +1,13 @@
 import type { CachedRequest, HeaderMap } from './cache/cache-types'
-import { evaluateConditional, notModifiedHeaders } from './cache/conditional'
+import { evaluateConditional, evaluatePreconditions, notModifiedHeaders } from './cache/conditional'
 import { contentRange, rangeAnswer } from './cache/range'
 import type { Delivery } from './edge-viewer'
 import { multipartByteranges } from './multipart-byteranges'
 
 /**
- * What this viewer asked of a complete 200 (stored or just fetched): a 304 when its If-None-Match /
- * If-Modified-Since matches (RFC 9110 §13.2.2: before Range), else one byte range as 206, several
+ * What this viewer asked of a complete 200 (stored or just fetched), in RFC 9110 §13.2.2's order:
+ * a 412 when its If-Match / If-Unmodified-Since fails, a 304 when its If-None-Match /
+ * If-Modified-Since matches, else one byte range as 206, several
  * as a multipart/byteranges 206, a 416 when no range is satisfiable, or the whole response. The
  * note is a clause for the request log.
  */
@@ -14,6 +15,13 @@ export function answerViewer(request: CachedRequest, full: Delivery, nowMs: numb
   // One look at the header names: a plain request (every ordinary hit) goes no further.
   if (full.status !== 200 || !asksSomething(request.headers)) return { delivery: full, note: '' }
   const stored = { status: full.status, headers: full.headers, body: full.body, requestTime: nowMs, responseTime: nowMs }
+  // §13.2.1: a cache evaluates the preconditions of a request it answers itself; the origin never
+  // sees the viewer's If-* fields (origin-request.ts), so the edge is the only place they are kept.
+  if (evaluatePreconditions(request, stored) === 'failed') {
+    const delivery: Delivery = { status: 412, headers: preconditionFailedHeaders(full.headers), body: Buffer.alloc(0) }
+    const which = request.headers['if-match'] !== undefined ? 'If-Match' : 'If-Unmodified-Since'
+    return { delivery, note: `the viewer's ${which} does not hold: 412 Precondition Failed (RFC 9110 §13.1)` }
+  }
   if (evaluateConditional(request, stored) === 'not-modified') {
     const delivery: Delivery = { status: 304, headers: notModifiedHeaders(stored), body: Buffer.alloc(0) }
     if (full.age !== undefined) delivery.age = full.age
@@ -40,6 +48,17 @@ export function answerViewer(request: CachedRequest, full: Delivery, nowMs: numb
       return { delivery: { ...full, status: 206, headers, body: multipart.body }, note: `Range: bytes ${which} of ${range.size} from the complete object: 206 multipart/byteranges` }
     }
   }
+}
+
+/**
+ * A 412 carries no content and none of the representation's fields but its validators and Date,
+ * so the viewer can see why its precondition failed.
+ */
+function preconditionFailedHeaders(headers: HeaderMap): HeaderMap {
+  const out: HeaderMap = {}
+  for (const name of ['etag', 'last-modified', 'date'])
+    if (headers[name] !== undefined) out[name] = headers[name]!
+  return out
 }
 
 /** Whether the request has any If-* field or Range (names as node:http gives them, lower case). */
