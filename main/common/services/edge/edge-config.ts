@@ -117,6 +117,10 @@ const behaviorFields = {
     .enum(['GET_HEAD', 'GET_HEAD_OPTIONS', 'ALL'])
     .default('GET_HEAD')
     .describe('GET_HEAD, GET_HEAD_OPTIONS, or ALL seven methods; others get 403.'),
+  cachedMethods: z
+    .enum(['GET_HEAD', 'GET_HEAD_OPTIONS'])
+    .default('GET_HEAD')
+    .describe('CloudFront\'s CachedMethods: GET and HEAD responses are always cached; GET_HEAD_OPTIONS caches OPTIONS responses too, under their own key (by Origin and the Access-Control-Request-* headers). Needs OPTIONS in allowedMethods.'),
   compress: z.boolean().default(true).describe('Compress objects at the edge (gzip/br) when the cache policy allows (the console\'s default).'),
   originRequestPolicy: z
     .union([z.enum(Object.keys(managedOriginRequestPolicies) as [string, ...string[]]), originRequestPolicySchema])
@@ -271,6 +275,12 @@ export const edgeConfigSchema = z
     }
     config.behaviors.forEach((behavior, index) => checkAssociations(['behaviors', index], behavior.functionAssociations))
     checkAssociations(['defaultBehavior'], config.defaultBehavior.functionAssociations)
+    // CloudFront's CachedMethods is a subset of AllowedMethods: OPTIONS is cached only when it is allowed.
+    const everyBehavior = [...config.behaviors, config.defaultBehavior]
+    everyBehavior.forEach((behavior, index) => {
+      if (behavior.cachedMethods === 'GET_HEAD_OPTIONS' && behavior.allowedMethods === 'GET_HEAD')
+        ctx.addIssue({ code: 'custom', path: index < config.behaviors.length ? ['behaviors', index, 'cachedMethods'] : ['defaultBehavior', 'cachedMethods'], message: 'cachedMethods GET_HEAD_OPTIONS caches OPTIONS responses, but allowedMethods GET_HEAD refuses OPTIONS: allow GET_HEAD_OPTIONS or ALL, or cache GET_HEAD only' })
+    })
     if (!config.https)
       [...config.behaviors, config.defaultBehavior].forEach((behavior, index) => {
         if (behavior.viewerProtocolPolicy !== 'allow-all')

@@ -38,7 +38,7 @@ export function resolveBehaviors(config: EdgeConfig, store: CacheStore): Resolve
       behavior,
       keyPolicy: resolveCachePolicy(behavior.cachePolicy),
       policy,
-      cache: store.withPolicy(policy, { forwardedHeaders }),
+      cache: store.withPolicy(policy, { forwardedHeaders, cacheOptions: behavior.cachedMethods === 'GET_HEAD_OPTIONS' }),
       headersPolicy: typeof behavior.responseHeadersPolicy === 'string' ? managedResponseHeadersPolicies[behavior.responseHeadersPolicy] : behavior.responseHeadersPolicy,
       originRequestPolicy,
       forwardedHeaders,

@@ -5,7 +5,7 @@ import type { Clock } from '../../base/clock'
 import type { Logger } from '../../lab-host/logger'
 import type { ResolvedBehavior } from './behaviors'
 import { parseCacheControl } from './cache/cache-control'
-import { keyAcceptEncoding } from './cache/cache-key'
+import { keyAcceptEncoding, OPTIONS_KEY_HEADERS } from './cache/cache-key'
 import { CLOUDFRONT_ERROR_CACHING_MIN_TTL } from './cache/cache-policies'
 import { headerValues, type CachedRequest, type CachedResponse, type StoredResponse } from './cache/cache-types'
 import { RequestCollapser } from './cache/collapse'
@@ -61,7 +61,7 @@ interface OriginOutcome {
 }
 
 /**
- * The path of GET and HEAD through the cache (RFC 9111 with CloudFront's rules where they differ):
+ * The path of GET and HEAD (and OPTIONS, when the behavior caches it) through the cache (RFC 9111 with CloudFront's rules where they differ):
  * fresh hits, stale-while-revalidate, revalidation with validators, stale-if-error, collapsing of
  * concurrent misses per key, storage; and the pass-through of every other method with the
  * invalidation RFC 9111 §4.4 asks for.
@@ -141,6 +141,8 @@ export class CacheFlow {
   private async fromOrigin(req: EdgeRequest, b: ResolvedBehavior, creq: CachedRequest, stale: StoredResponse | undefined): Promise<OriginOutcome> {
     const { clock } = this.deps
     const outgoing = originRequest(req.url, req.headers, b.keyPolicy, b.originRequestPolicy)
+    // A cached OPTIONS is keyed by the preflight headers (cache-key.ts): like every key value, they reach the origin.
+    if (req.method === 'OPTIONS') for (const name of OPTIONS_KEY_HEADERS) if (req.headers[name] !== undefined) outgoing.headers[name] = req.headers[name]
     const acceptEncoding = keyAcceptEncoding(creq, b.policy.key)
     const conditional = stale && hasValidator(stale.headers) ? conditionalHeaders(stale) : undefined
     const requestTime = clock.now()

@@ -343,10 +343,12 @@ export class EdgeService extends BaseService<'edge'> {
       this.viewer.useHeadersPolicy(response, { policy: b.headersPolicy, method, origin: header('origin'), preflightMethod: header('access-control-request-method') })
     }
     const edgeRequest: EdgeRequest = { method, url, headers: request.headers, incoming: request, origin }
-    const cacheable = method === 'GET' || method === 'HEAD'
+    const getOrHead = method === 'GET' || method === 'HEAD'
+    // CloudFront's CachedMethods: OPTIONS goes through the cache only when the behavior caches it.
+    const cacheable = getOrHead || (method === 'OPTIONS' && b.behavior.cachedMethods === 'GET_HEAD_OPTIONS')
     const served: Served = cacheable ? await this.flow.serve(edgeRequest, b) : await this.flow.forward(edgeRequest, b)
-    // Conditionals and ranges are answered from the complete response, whichever way it came.
-    const { delivery, note } = cacheable ? answerViewer(cachedRequest(edgeRequest), served.delivery, this.ctx.clock.now()) : { delivery: served.delivery, note: '' }
+    // Preconditions, conditionals and ranges are answered from the complete response, whichever way it came.
+    const { delivery, note } = getOrHead ? answerViewer(cachedRequest(edgeRequest), served.delivery, this.ctx.clock.now()) : { delivery: served.delivery, note: '' }
     const explanation = `${b.which}: ${served.explanation}${note ? `; ${note}` : ''}`
     return { status: delivery.status, result: served.result, explanation, bytesOut: await this.viewer.deliver(response, method, delivery, served.result) }
   }

@@ -25,6 +25,7 @@ export function cacheKey(
   const host = (options.host ?? headerValue(request.headers, 'host') ?? '').toLowerCase()
   const method = request.method.toUpperCase()
   let key = `${method === 'OPTIONS' ? 'OPTIONS ' : ''}${host}${path}`
+  if (method === 'OPTIONS') key += optionsKeySegment(request)
   const qs = keyQueryString(query, policy.queryStrings)
   if (qs !== '') key += `?${qs}`
   const names = [...new Set(policy.headers.map((h) => h.toLowerCase()))].sort()
@@ -38,6 +39,22 @@ export function cacheKey(
   const ae = keyAcceptEncoding(request, policy)
   if (ae !== undefined) key += `|ae:${ae}`
   return key
+}
+
+/**
+ * The request headers a preflight answer depends on (Fetch standard, CORS protocol), which AWS's
+ * CachedMethods reference says must reach the origin for OPTIONS responses "to be cached
+ * correctly": a cached OPTIONS is keyed by them, so one origin's preflight never answers another's.
+ */
+export const OPTIONS_KEY_HEADERS = ['origin', 'access-control-request-method', 'access-control-request-headers'] as const
+
+function optionsKeySegment(request: CachedRequest): string {
+  let segment = ''
+  for (const name of OPTIONS_KEY_HEADERS) {
+    const value = headerValue(request.headers, name)
+    if (value !== undefined) segment += `|o:${name}=${encodeURIComponent(value.trim())}`
+  }
+  return segment
 }
 
 /** Path and raw query of a request target (`/a?b` → `/a`, `b`). */

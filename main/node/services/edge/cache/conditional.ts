@@ -148,6 +148,29 @@ export function evaluateConditional(
   return modified <= since ? 'not-modified' : 'full'
 }
 
+/**
+ * The preconditions a viewer's GET or HEAD puts on a complete stored (or just fetched) response,
+ * RFC 9110 §13.2.2 steps 1–2, evaluated before If-None-Match / If-Modified-Since and Range:
+ * If-Match (§13.1.1) holds for `*` or a listed entity-tag equal by strong comparison (§8.8.3.2: a
+ * weak tag on either side never matches); only without If-Match, If-Unmodified-Since (§13.1.4)
+ * holds unless Last-Modified is later than its date, and is ignored when the date is invalid or
+ * the response has no Last-Modified. `failed` is answered 412 Precondition Failed.
+ */
+export function evaluatePreconditions(request: CachedRequest, stored: CachedResponse): 'pass' | 'failed' {
+  const ifMatch = headerValues(request.headers, 'if-match')
+  if (ifMatch.length > 0) {
+    const tags = parseEntityTags(ifMatch.join(','))
+    if (tags === '*') return 'pass'
+    const etag = firstHeader(stored.headers, 'etag')
+    return tags.some((tag) => strongEtagMatch(etag, tag)) ? 'pass' : 'failed'
+  }
+  const since = parseHttpDate(firstHeader(request.headers, 'if-unmodified-since'))
+  if (since === undefined) return 'pass'
+  const modified = parseHttpDate(firstHeader(stored.headers, 'last-modified'))
+  if (modified === undefined) return 'pass'
+  return modified <= since ? 'pass' : 'failed'
+}
+
 /** RFC 9110 §15.4.5: the fields a 304 carries over from the 200 it stands for. */
 export function notModifiedHeaders(stored: CachedResponse): HeaderMap {
   const out: HeaderMap = {}
@@ -175,6 +198,12 @@ export function parseEntityTags(value: string): string[] | '*' {
 export function weakEtagMatch(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false
   return opaque(a) === opaque(b)
+}
+
+/** §8.8.3.2 strong comparison: both tags strong and their opaque-tags equal. */
+export function strongEtagMatch(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined || isWeak(a) || isWeak(b)) return false
+  return a.trim() === b.trim()
 }
 
 function isWeak(tag: string): boolean {

@@ -3,11 +3,13 @@ import { FakeClock } from '../../../base/clock'
 import { makeCachePolicy } from './cache-policies'
 import { CacheStore } from './cache-store'
 import type { HeaderMap } from './cache-types'
-import { contentRange, parseRange, rangeAnswer } from './range'
+import { coalesce, contentRange, parseRange, rangeAnswer, type RangeAnswer } from './range'
 
 const lastModified = 'Tue, 01 Sep 2026 10:00:00 GMT'
 const stored = { status: 200, headers: { etag: '"v1"', 'last-modified': lastModified }, size: 1000 }
 const get = (headers: HeaderMap, method = 'GET') => ({ method, url: '/f', headers })
+/** An answer as text: `full`, a Content-Range, or the multipart's parts. */
+const describeAnswer = (a: RangeAnswer) => (a.kind === 'full' ? 'full' : a.kind === 'multipart' ? `multipart ${a.parts.map((p) => `${p.start}-${p.end}`).join(',')}` : contentRange(a))
 
 describe('RFC 9110 §14 ranges from a complete response', () => {
   it.each([
@@ -19,14 +21,39 @@ describe('RFC 9110 §14 ranges from a complete response', () => {
     { range: 'Bytes = 10-19', answer: 'bytes 10-19/1000' },
     { range: 'bytes=1000-', answer: 'bytes */1000' },
     { range: 'bytes=-0', answer: 'bytes */1000' },
-    { range: 'bytes=0-9,20-29', answer: 'full' },
+    { range: 'bytes=0-9,20-29', answer: 'multipart 0-9,20-29' },
+    { range: 'bytes=0-9, 20-29, -10', answer: 'multipart 0-9,20-29,990-999' },
+    { range: 'bytes=0-9,5000-6000', answer: 'bytes 0-9/1000' },
+    { range: 'bytes=5000-,6000-', answer: 'bytes */1000' },
+    { range: 'bytes=0-9,5-19', answer: 'bytes 0-19/1000' },
+    { range: 'bytes=0-9,10-19', answer: 'bytes 0-19/1000' },
+    { range: 'bytes=500-599,0-9', answer: 'multipart 500-599,0-9' },
+    { range: 'bytes=500-599,0-9,550-649', answer: 'multipart 500-649,0-9' },
+    { range: 'bytes=0-99,10-19,20-29', answer: 'bytes 0-99/1000' },
+    { range: 'bytes=0-99,10-19,15-29', answer: 'full' },
+    { range: 'bytes=0-,0-,0-', answer: 'full' },
+    { range: `bytes=${Array.from({ length: 51 }, (_, i) => `${i * 10}-${i * 10 + 1}`).join(',')}`, answer: 'full' },
+    { range: `bytes=${Array.from({ length: 50 }, (_, i) => `${i * 10}-${i * 10 + 1}`).join(',')}`, answer: `multipart ${Array.from({ length: 50 }, (_, i) => `${i * 10}-${i * 10 + 1}`).join(',')}` },
+    { range: `bytes=${Array.from({ length: 9 }, (_, i) => `${(9 - i) * 10}-${(9 - i) * 10 + 1}`).join(',')}`, answer: 'full' },
+    { range: `bytes=${Array.from({ length: 8 }, (_, i) => `${(8 - i) * 10}-${(8 - i) * 10 + 1}`).join(',')}`, answer: `multipart ${Array.from({ length: 8 }, (_, i) => `${(8 - i) * 10}-${(8 - i) * 10 + 1}`).join(',')}` },
     { range: 'bytes=9-0', answer: 'full' },
     { range: 'bytes=abc', answer: 'full' },
     { range: 'items=0-9', answer: 'full' },
     { range: 'bytes=', answer: 'full' }
   ])('Range: $range → $answer', ({ range, answer }) => {
-    const result = rangeAnswer(get({ range }), stored)
-    expect(result.kind === 'full' ? 'full' : contentRange(result)).toBe(answer)
+    expect(describeAnswer(rangeAnswer(get({ range }), stored))).toBe(answer)
+  })
+
+  it.each([
+    { name: 'apart and in order: kept', ranges: [[0, 9], [20, 29]], parts: [[0, 9], [20, 29]] },
+    { name: 'apart, out of order: the order asked (§14.6)', ranges: [[20, 29], [0, 9]], parts: [[20, 29], [0, 9]] },
+    { name: 'overlapping: one part', ranges: [[0, 9], [5, 14]], parts: [[0, 14]] },
+    { name: 'touching: one part', ranges: [[0, 9], [10, 14]], parts: [[0, 14]] },
+    { name: 'a merged part takes the first place of its ranges', ranges: [[50, 59], [0, 9], [55, 70]], parts: [[50, 70], [0, 9]] },
+    { name: 'one inside another', ranges: [[0, 99], [10, 19]], parts: [[0, 99]] }
+  ])('§14.6 coalescing: $name', ({ ranges, parts }) => {
+    const asRanges = (list: number[][]) => list.map(([start, end]) => ({ start: start!, end: end! }))
+    expect(coalesce(asRanges(ranges))).toEqual(asRanges(parts))
   })
 
   it.each([
