@@ -4,7 +4,7 @@ import { serviceIdSchema } from '../topology/lab-schema'
 import type {
   ApplyReport,
   DnsQueryResult,
-  EdgeCacheEntry,
+  EdgeCacheEntry, EdgeInvalidation,
   FunctionTestResult,
   HttpProbeResult,
   LabSnapshot,
@@ -102,6 +102,8 @@ export const labApiParams = {
     .strict(),
   /** The objects in an edge's cache: key, size, age and TTL (newest use last, at most 1,000). */
   'edge.cacheEntries': z.object({ serviceId: serviceIdSchema }).strict(),
+  /** An edge's invalidations, newest first (the last hundred). */
+  'edge.invalidations': z.object({ serviceId: serviceIdSchema }).strict(),
   /** Remove one object from an edge's cache by its key. */
   'edge.evict': z.object({ serviceId: serviceIdSchema, key: z.string().min(1).max(10_000) }).strict(),
   'system.info': empty
@@ -125,7 +127,8 @@ export interface LabResults {
   'traffic.recent': TrafficEntry[]
   'http.probe': HttpProbeResult
   'dns.query': DnsQueryResult
-  'edge.invalidate': { removed: number }
+  'edge.invalidate': { removed: number; invalidation: EdgeInvalidation }
+  'edge.invalidations': { invalidations: EdgeInvalidation[] }
   'edge.testFunction': FunctionTestResult
   'edge.cacheEntries': { entries: EdgeCacheEntry[]; bytes: number; total: number }
   'edge.evict': { removed: boolean }

@@ -167,6 +167,19 @@ export type FunctionTestResult =
   | { ok: true; output: string; logs: string[]; computeUtilization: number }
   | { ok: false; error: string; logs: string[]; problems?: { line: number; column: number; message: string }[] }
 
+/** One invalidation of an edge's cache, as CloudFront lists them (LabApi `edge.invalidations`). */
+export interface EdgeInvalidation {
+  /** CloudFront-style id, `I` and 13 letters and digits. */
+  id: string
+  paths: string[]
+  /** ISO 8601. */
+  createTime: string
+  /** The lab removes at once, so `Completed`; CloudFront shows `InProgress` for a while first. */
+  status: 'InProgress' | 'Completed'
+  /** Objects removed (Netloom's addition). */
+  removed: number
+}
+
 /** One object in an edge's cache, as the cache browser shows it (LabApi `edge.cacheEntries`). */
 export interface EdgeCacheEntry {
   key: string

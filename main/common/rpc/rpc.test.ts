@@ -65,7 +65,8 @@ function fakeApi() {
       bytes: 60,
       server: '127.0.0.1#53'
     }),
-    'edge.invalidate': record('edge.invalidate', { removed: 2 }),
+    'edge.invalidate': record('edge.invalidate', { removed: 2, invalidation: { id: 'I0000000000001', paths: ['/*'], createTime: '2026-01-01T00:00:00.000Z', status: 'Completed' as const, removed: 2 } }),
+    'edge.invalidations': record('edge.invalidations', { invalidations: [] }),
     'edge.cacheEntries': record('edge.cacheEntries', { entries: [], bytes: 0, total: 0 }),
     'edge.evict': record('edge.evict', { removed: true }),
     'edge.testFunction': record('edge.testFunction', { ok: true as const, output: '{}', logs: ['hi'], computeUtilization: 3 }),
@@ -143,7 +144,7 @@ describe('RPC round trips, one per domain', () => {
   it('edge.invalidate', async () => {
     const { api, seen } = fakeApi()
     client = connect(api).client
-    expect(await client.call('edge.invalidate', { serviceId: 'cdn', paths: ['/images/*'] })).toEqual({ removed: 2 })
+    expect(await client.call('edge.invalidate', { serviceId: 'cdn', paths: ['/images/*'] })).toMatchObject({ removed: 2, invalidation: { id: 'I0000000000001', status: 'Completed' } })
     expect(seen).toContainEqual(['edge.invalidate', { serviceId: 'cdn', paths: ['/images/*'] }])
   })
 

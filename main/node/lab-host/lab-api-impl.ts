@@ -36,9 +36,8 @@ export function createLabApi(host: LabHost, mode: SystemInfo['mode']): LabApi {
     'traffic.recent': async ({ limit, serviceId }) => host.traffic.recent(limit ?? 500, serviceId),
     'http.probe': (params) => probe(host, params),
     'dns.query': (params) => dnsQuery(host, params),
-    'edge.invalidate': async ({ serviceId, paths }) => {
-      return { removed: edgeService(host, serviceId).invalidate(paths) }
-    },
+    'edge.invalidate': async ({ serviceId, paths }) => edgeService(host, serviceId).createInvalidation(paths),
+    'edge.invalidations': async ({ serviceId }) => ({ invalidations: edgeService(host, serviceId).invalidations() }),
     'edge.cacheEntries': async ({ serviceId }) => edgeService(host, serviceId).cacheEntries(),
     'edge.evict': async ({ serviceId, key }) => ({ removed: edgeService(host, serviceId).evict(key) }),
     'edge.testFunction': async ({ serviceId, ...input }) => {

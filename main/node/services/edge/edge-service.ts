@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http'
 import { createSecureServer, type Http2SecureServer } from 'node:http2'
 import { resolve as resolvePath } from 'node:path'
 import type { TLSSocket } from 'node:tls'
-import type { EdgeCacheEntry, FunctionTestResult, ServiceEndpoint } from '../../../common/contract/lab-types'
+import type { EdgeCacheEntry, EdgeInvalidation, FunctionTestResult, ServiceEndpoint } from '../../../common/contract/lab-types'
 import { dataDir } from '../../tls/data-dir'
 import { LabCa } from '../../tls/lab-ca'
 import { tlsOptionsFor } from '../../tls/sni'
@@ -22,6 +22,7 @@ import { CacheFlow, cachedRequest, type EdgeRequest, type Served } from './cache
 import { EdgeAccessLog } from './edge-access-log'
 import { diskCacheDir, openDiskCache, stableDistributionId } from './edge-disk-cache'
 import { EdgeFunctions } from './edge-functions'
+import { InvalidationHistory } from './invalidation-history'
 import { viewerUrl, type ViewerRequest, type ViewerResponse } from './edge-http'
 import { EdgeMetrics } from './edge-metrics'
 import { edgeLocation, errorPageHeader, ViewerResponses, type Result } from './edge-viewer'
@@ -60,6 +61,7 @@ export class EdgeService extends BaseService<'edge'> {
   private readonly diskDir: string | undefined
   /** One store per distribution; each behavior sees it through its own cache policy. */
   private readonly store: CacheStore
+  private readonly invalidationHistory = new InvalidationHistory()
   private behaviors: ResolvedBehavior[] = []
   private readonly flow: CacheFlow
   private readonly origins: OriginFetcher
@@ -230,11 +232,22 @@ export class EdgeService extends BaseService<'edge'> {
 
   /** Removes cached objects by CloudFront invalidation paths (all are checked first); returns how many went. */
   invalidate(paths: readonly string[]): number {
+    return this.createInvalidation(paths).removed
+  }
+
+  /** An invalidation as CloudFront's API makes one: checked, applied, and kept in the history. */
+  createInvalidation(paths: readonly string[]): { removed: number; invalidation: EdgeInvalidation } {
     for (const path of paths) parseInvalidationPath(path)
     const removed = paths.reduce((sum, path) => sum + this.behaviorFor(path).cache.invalidate(path), 0)
     this.metrics.cacheSize(this.store.bytes)
-    this.ctx.log.info(`invalidated ${paths.join(' ')}: ${removed} object(s) removed`)
-    return removed
+    const invalidation = this.invalidationHistory.record(paths, removed, this.ctx.clock.now())
+    this.ctx.log.info(`invalidation ${invalidation.id}: ${paths.join(' ')}: ${removed} object(s) removed`)
+    return { removed, invalidation }
+  }
+
+  /** The distribution's invalidations, newest first. */
+  invalidations(): EdgeInvalidation[] {
+    return this.invalidationHistory.list()
   }
 
   private async handle(request: ViewerRequest, response: ViewerResponse): Promise<void> {

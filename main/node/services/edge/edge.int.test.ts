@@ -119,6 +119,8 @@ describe('edge service', () => {
       expect(edge!.invalidate(['/img/*'])).toBe(1)
       expect((await get('/img/a.png')).cache).toBe('Miss from cloudfront')
       expect(() => edge!.invalidate(['img/*'])).toThrow(/must start with/)
+      // The refused one is not in the history; the applied one is, with what it removed.
+      expect(edge!.invalidations().map((entry) => [entry.paths, entry.removed, entry.status])).toEqual([[['/img/*'], 1, 'Completed']])
       expect(seen.map((s) => s.outcome)).toEqual(['Miss', 'Hit', 'Miss'])
       expect(seen[0]!.explanation).toBe('behavior * → origin web: Miss, origin web answered 200; stored for 86400 s (no Cache-Control or Expires: DefaultTTL 86400 s)')
     } finally {
