@@ -48,7 +48,8 @@ export interface CacheFlowDeps {
   config: () => EdgeConfig
   /** The behavior serving a path (unsafe requests invalidate other paths too). */
   behaviorFor: (path: string) => ResolvedBehavior
-  originAnswered: (seconds: number) => void
+  /** An origin answered a miss, refresh or pass-through for this behavior (the metrics' label) in `seconds`. */
+  originAnswered: (seconds: number, behavior: string) => void
 }
 
 /** One origin round trip for a cache key, shared with the requests collapsed into it. `hit`: answered from the cache after all (collapsed, or stale on an origin error). */
@@ -148,7 +149,7 @@ export class CacheFlow {
     const requestTime = clock.now()
     const started = performance.now()
     const { response: origin, route } = await this.deps.origins.fetch(b.behavior.origin, req.method, outgoing, req.incoming, conditional as IncomingHttpHeaders | undefined, undefined, acceptEncoding, req.origin)
-    this.deps.originAnswered((performance.now() - started) / 1000)
+    this.deps.originAnswered((performance.now() - started) / 1000, b.label)
     const responseTime = clock.now()
     const cookies = setCookieRule(origin.headers, b)
     const response: CachedResponse = { status: origin.status, headers: cookies.headers, body: origin.body, requestTime, responseTime }
@@ -222,7 +223,7 @@ export class CacheFlow {
     const outgoing = originRequest(req.url, req.headers, b.keyPolicy, b.originRequestPolicy)
     const started = performance.now()
     const { response: origin, route } = await this.deps.origins.fetch(b.behavior.origin, req.method, outgoing, req.incoming, undefined, body, keyAcceptEncoding(creq, b.policy.key), req.origin)
-    this.deps.originAnswered((performance.now() - started) / 1000)
+    this.deps.originAnswered((performance.now() - started) / 1000, b.label)
     const now = this.deps.clock.now()
     const response: CachedResponse = { status: origin.status, headers: origin.headers, body: origin.body, requestTime: now, responseTime: now }
     let note = `${req.method} is not cached`

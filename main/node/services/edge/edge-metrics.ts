@@ -25,7 +25,7 @@ export class EdgeMetrics {
   constructor(metrics: MetricsScope) {
     this.requests = metrics.counter('lab_edge_requests_total', 'Viewer requests, by behavior (path pattern or default), cache result and status.')
     this.bytes = metrics.counter('lab_edge_bytes_total', 'Body bytes sent to viewers, by behavior and where they came from (cache, origin, edge).')
-    this.originLatency = metrics.histogram('lab_edge_origin_latency_seconds', 'Time the origin took to answer a miss or refresh.')
+    this.originLatency = metrics.histogram('lab_edge_origin_latency_seconds', 'Time the origin took to answer a miss, refresh or pass-through, by behavior.')
     this.cacheBytes = metrics.gauge('lab_edge_cache_bytes', 'Bytes of objects in the cache.')
   }
 

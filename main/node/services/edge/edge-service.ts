@@ -86,7 +86,7 @@ export class EdgeService extends BaseService<'edge'> {
       origins: this.origins,
       config: () => this.spec.config,
       behaviorFor: (path) => this.behaviorFor(path),
-      originAnswered: (seconds) => metrics.originLatency.observe(seconds)
+      originAnswered: (seconds, behavior) => metrics.originLatency.observe(seconds, { behavior })
     })
   }
 
