@@ -1,5 +1,6 @@
 import { createServer as createHttpServer } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
+import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createFastHttpServer } from './fast-server'
 
@@ -112,5 +113,32 @@ describe('fast HTTP/1.1 server', () => {
     expect(answer.status).toBe(500)
     expect(answer.headers.get('set-cookie')).toBeNull()
     expect(await answer.text()).toMatch(/invalid characters in the value of response header "x-evil"/)
+  })
+})
+
+describe('fast path and node:http see the same request', () => {
+  it('method, target and headers (joined, first-only and cookie rules) match node:http for generated heads (property)', async () => {
+    const echo = (request: { method?: string; url?: string; headers: unknown }) => JSON.stringify({ method: request.method, url: request.url, headers: request.headers })
+    const fallback = createHttpServer((request, response) => response.end(echo(request)))
+    const server = createFastHttpServer({ fallback, handle: (request, response) => response.writeHead(200, {}).end(echo(request)) })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => fallback.listen(0, '127.0.0.1', resolve))
+    servers.push(server)
+    const fastPort = (server.address() as AddressInfo).port
+    const nodePort = (fallback.address() as AddressInfo).port
+    const body = (text: string) => text.slice(text.indexOf('\r\n\r\n') + 4)
+    try {
+      const name = fc.constantFrom('Accept', 'accept', 'Cookie', 'User-Agent', 'X-Trace', 'x-trace', 'Content-Type', 'Set-Cookie', 'If-None-Match', 'Referer')
+      const value = fc.stringMatching(/^[!-~]([ -~]{0,10}[!-~])?$/)
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(name, value), { maxLength: 8 }), fc.stringMatching(/^\/[a-z0-9/?=&%.-]{0,20}$/), async (headers, target) => {
+          const head = `GET ${target} HTTP/1.1\r\nHost: x\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}Connection: close\r\n\r\n`
+          expect(body(await raw(fastPort, head))).toBe(body(await raw(nodePort, head)))
+        }),
+        { numRuns: 60 }
+      )
+    } finally {
+      await new Promise((resolve) => fallback.close(resolve))
+    }
   })
 })

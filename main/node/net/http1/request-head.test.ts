@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { maxHeadBytes, parseRequestHead, type RequestHead } from './request-head'
 
@@ -62,5 +63,29 @@ describe('parseRequestHead', () => {
     const big = `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(maxHeadBytes)}\r\n`
     expect(parse(big)).toMatchObject({ kind: 'refused', status: 431 })
     expect(parse(`${big}\r\n`)).toMatchObject({ kind: 'refused', status: 431 })
+  })
+})
+
+describe('parseRequestHead on hostile input', () => {
+  it('never throws on arbitrary bytes, and a head it takes ends inside the input (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
+        const buffer = Buffer.from(bytes)
+        const result = parseRequestHead(buffer, 0, buffer.length)
+        if (result.kind === 'head') expect(result.head.end).toBeLessThanOrEqual(buffer.length)
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  it('never takes a head whose lines hold a bare CR, LF or NUL (property)', () => {
+    const line = fc.stringMatching(/^[\x20-\x7e]{0,20}$/)
+    fc.assert(
+      fc.property(line, fc.constantFrom('\r', '\n', '\0'), line, (before, bad, after) => {
+        const text = `GET / HTTP/1.1\r\nHost: x\r\nX-A: ${before}${bad}${after}\r\n\r\n`
+        expect(parse(text).kind).not.toBe('head')
+      }),
+      { numRuns: 500 }
+    )
   })
 })

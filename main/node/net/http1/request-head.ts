@@ -65,8 +65,11 @@ export function parseRequestHead(buffer: Buffer, start: number, length: number, 
     if (colon <= 0) return refuse(400, line.startsWith(' ') || line.startsWith('\t') ? 'a folded header line (obs-fold)' : 'a header line without a name and a colon')
     const name = line.slice(0, colon)
     if (!token.test(name)) return refuse(400, `the header name "${name.slice(0, 40)}" is not a token`)
-    const value = line.slice(colon + 1).trim()
-    if (!fieldValue.test(value)) return refuse(400, `the value of ${name.slice(0, 40)} holds a control character`)
+    // Checked before trimming, and trimmed of OWS only (SP and HTAB, RFC 9110 §5.6.3): String#trim
+    // would also take away a bare CR or LF at either end and let it through.
+    const raw = line.slice(colon + 1)
+    if (!fieldValue.test(raw)) return refuse(400, `the value of ${name.slice(0, 40)} holds a control character`)
+    const value = trimOws(raw)
     rawHeaders.push(name, value)
     const lower = name.toLowerCase()
     if (lower === 'host') hosts++
@@ -85,4 +88,12 @@ export function parseRequestHead(buffer: Buffer, start: number, length: number, 
   const options = connection === undefined ? undefined : connection.toLowerCase().split(',').map((option) => option.trim())
   const keepAlive = minor === 1 ? !options?.includes('close') : options?.includes('keep-alive') === true
   return { kind: 'head', head: { method, url, minor, headers, rawHeaders, end: stop + 4, needsFullServer, keepAlive } }
+}
+
+function trimOws(text: string): string {
+  let start = 0
+  let end = text.length
+  while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++
+  while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--
+  return start === 0 && end === text.length ? text : text.slice(start, end)
 }
