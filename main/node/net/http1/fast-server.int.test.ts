@@ -88,6 +88,15 @@ describe('fast HTTP/1.1 server', () => {
     expect(await chunked.text()).toBe('full PUT chunky')
   })
 
+  it('cuts a connection whose request is never answered, after the request timeout', async () => {
+    const fallback = createHttpServer()
+    const server = createFastHttpServer({ fallback, handle: () => {}, keepAliveMs: 100, requestTimeoutMs: 200 })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    servers.push(server)
+    // Resolves when the server closes the connection; the test's own timeout is the failure.
+    expect(await raw((server.address() as AddressInfo).port, 'GET /never HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('')
+  })
+
   it('refuses malformed heads with 400 and closes, as node:http does', async () => {
     const port = await start()
     expect(await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nBad : 1\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*not a token/)

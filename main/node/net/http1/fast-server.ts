@@ -16,6 +16,8 @@ export interface FastServerOptions {
   keepAliveMs?: number
   /** How long a request head may take to arrive (node:http's headersTimeout, 60 s). */
   headersTimeoutMs?: number
+  /** How long a request may wait for its answer before the connection is cut (node:http's requestTimeout, 300 s). */
+  requestTimeoutMs?: number
   /** The largest request head taken (node:http's maxHeaderSize, 16 KiB); larger ones are refused with 431. */
   maxHeadBytes?: number
   /**
@@ -64,7 +66,9 @@ class FastConnection {
   private length = 0
   private busy = false
   private headStarted = 0
+  private answerDue = 0
   private readonly keepAliveMs: number
+  private readonly requestTimeoutMs: number
   private readonly headersTimeoutMs: number
   private readonly onData = (chunk: Buffer) => this.received(chunk)
   private readonly onTimeout = () => this.timedOut()
@@ -77,6 +81,7 @@ class FastConnection {
   ) {
     this.keepAliveMs = options.keepAliveMs ?? 5000
     this.headersTimeoutMs = options.headersTimeoutMs ?? 60_000
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 300_000
     socket.on('data', this.onData)
     socket.on('error', this.onError)
     socket.on('timeout', this.onTimeout)
@@ -121,6 +126,7 @@ class FastConnection {
     this.length = rest
     this.headStarted = rest > 0 ? Date.now() : 0
     this.busy = true
+    this.answerDue = Date.now() + this.requestTimeoutMs
     const request = new FastRequest(head.method, head.url, head.headers, head.rawHeaders, head.minor, this.socket)
     const response = new FastResponse(this.socket, head.keepAlive, Math.round(this.keepAliveMs / 1000), (keepOpen) => this.answered(keepOpen), head.method === 'HEAD')
     try {
@@ -145,7 +151,11 @@ class FastConnection {
    * connections; a request being answered keeps its connection, and its answer restarts the timer.
    */
   private timedOut(): void {
-    if (!this.busy) this.socket.destroy()
+    // A handler that never answers does not hold its connection for ever: past the request
+    // timeout, the next quiet spell ends it.
+    if (!this.busy || Date.now() > this.answerDue) this.socket.destroy()
+    // The socket's timer fires once per quiet spell: set it again to look once more.
+    else this.socket.setTimeout(this.keepAliveMs)
   }
 
   /** A malformed head gets its status and the connection closes, as node:http does. */
