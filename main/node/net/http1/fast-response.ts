@@ -39,6 +39,31 @@ function httpDate(): string {
   return dateText
 }
 
+/** Header lines checked and formatted once, for answers that repeat them (a cache's stored headers). */
+export interface HeaderBlock {
+  readonly text: string
+  readonly hasDate: boolean
+}
+
+/**
+ * Formats header fields as `name: value` lines, checked as `FastResponse` checks them, leaving out
+ * the names in `skip` (lower case) and the fields the server sets itself.
+ */
+export function headerBlock(headers: Readonly<Record<string, string | readonly string[] | undefined>>, skip: ReadonlySet<string>): HeaderBlock {
+  let text = ''
+  let hasDate = false
+  for (const name in headers) {
+    const value = headers[name]
+    const lower = name.toLowerCase()
+    if (value === undefined || skip.has(lower) || lower === 'connection' || lower === 'keep-alive' || lower === 'transfer-encoding' || lower === 'content-length') continue
+    if (!token.test(name)) throw new LabError('LAB_ERR_REQUEST_FAILED', `invalid response header name "${name}"`)
+    if (lower === 'date') hasDate = true
+    if (typeof value === 'string') text += headerLine(name, value)
+    else for (const item of value) text += headerLine(name, item)
+  }
+  return { text, hasDate }
+}
+
 /**
  * The answer to a FastRequest: `writeHead` then `end`, as services call ServerResponse, sent in one
  * write. Header names and values are checked as node:http checks them, so that a value from an
@@ -51,6 +76,7 @@ export class FastResponse {
   shouldKeepAlive = true
   writableEnded = false
   private headers: OutgoingHttpHeaders | readonly (string | number)[] = {}
+  private block: HeaderBlock | undefined
 
   constructor(
     readonly socket: Socket,
@@ -61,11 +87,15 @@ export class FastResponse {
     private readonly headOnly = false
   ) {}
 
-  /** Headers as an object, or as node:http's flat list (name, value, name, value...), which costs less to build. */
-  writeHead(status: number, headers?: OutgoingHttpHeaders | readonly (string | number)[]): this {
+  /**
+   * Headers as an object, or as node:http's flat list (name, value, name, value...), which costs less
+   * to build; `block`: lines formatted earlier by `headerBlock`, sent before them.
+   */
+  writeHead(status: number, headers?: OutgoingHttpHeaders | readonly (string | number)[], block?: HeaderBlock): this {
     if (this.headersSent) throw new LabError('LAB_ERR_REQUEST_FAILED', 'the response head was already sent')
     this.statusCode = status
     if (headers) this.headers = headers
+    this.block = block
     return this
   }
 
@@ -73,8 +103,8 @@ export class FastResponse {
     if (this.writableEnded) return this
     const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body
     let close = !this.keepAlive || !this.shouldKeepAlive
-    let head = `HTTP/1.1 ${this.statusCode} ${STATUS_CODES[this.statusCode] ?? 'Unknown'}\r\n`
-    let hasDate = false
+    let head = `HTTP/1.1 ${this.statusCode} ${STATUS_CODES[this.statusCode] ?? 'Unknown'}\r\n${this.block?.text ?? ''}`
+    let hasDate = this.block?.hasDate === true
     let hasLength = false
     const add = (name: string, value: string | number | readonly string[]) => {
       const lower = name.toLowerCase()

@@ -32,6 +32,8 @@ export interface EdgeRequest {
   incoming: ViewerRequest
   /** Set only when a viewer-request function called an origin helper. */
   origin?: OriginOverride
+  /** The request as the cache core sees it (`cachedRequest`), once made. */
+  cached?: CachedRequest
 }
 
 /** What the cache decided for one request: the full response, the result and why. */
@@ -240,7 +242,9 @@ export class CacheFlow {
 
 /** The viewer request as the cache core sees it. */
 export function cachedRequest(req: EdgeRequest): CachedRequest {
-  return { method: req.method, url: `${req.url.pathname}${req.url.search}`, headers: headerMap(req.headers) }
+  // Made once per request: the flow and the viewer answer both read it, and an EdgeRequest's URL and
+  // headers do not change once it is made.
+  return (req.cached ??= { method: req.method, url: `${req.url.pathname}${req.url.search}`, headers: headerMap(req.headers) })
 }
 
 /** A stored response on its way out: its body, and its age when it was not validated just now. */

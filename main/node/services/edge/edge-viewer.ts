@@ -3,9 +3,15 @@ import { get as httpGet } from 'node:http'
 import type { EdgeConfig } from '../../../common/services/edge/edge-config'
 import type { ResponseHeadersPolicy } from '../../../common/services/edge/response-headers-policy'
 import type { ListenAddress } from '../../net/listen'
+import { FastResponse, headerBlock, type HeaderBlock } from '../../net/http1/fast-response'
 import { forwardable, type ViewerResponse } from './edge-http'
 import type { ResponseStep } from './edge-functions'
 import { applyResponseHeadersPolicy } from './response-headers'
+
+/** Headers the edge sets itself on every answer: never taken from a stored response. */
+const edgeOwnHeaders: ReadonlySet<string> = new Set(['content-length', 'age', 'x-cache', 'via', 'x-amz-cf-pop', 'x-amz-cf-id'])
+/** Formatted stored headers, by the stored headers object (stored responses are replaced, never changed). */
+const storedBlocks = new WeakMap<object, HeaderBlock>()
 
 export type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error' | 'FunctionGeneratedResponse' | 'Redirect'
 
@@ -169,6 +175,13 @@ export class ViewerResponses {
       const applied = applyResponseHeadersPolicy(viewer.policy, viewer, headers, { cacheResult: result, pop: edgeLocation, requestId })
       if (applied.length) this.note(response, `response headers policy: ${applied.join(', ')}`)
       response.writeHead(object.status, headers)
+    } else if (age !== undefined && response instanceof FastResponse) {
+      // A stored response's own headers are the same on every hit: formatted and checked once.
+      let block = storedBlocks.get(object.headers)
+      if (block === undefined) storedBlocks.set(object.headers, (block = headerBlock(object.headers, edgeOwnHeaders)))
+      const list = ['x-cache', `${result} from cloudfront`, 'via', this.via, 'x-amz-cf-pop', edgeLocation, 'x-amz-cf-id', requestId, 'age', age]
+      if (length !== undefined) list.push('content-length', String(length))
+      response.writeHead(object.status, list, block)
     } else {
       // Otherwise node:http's flat list, which costs far less to build than a merged object on every hit.
       const list: string[] = []

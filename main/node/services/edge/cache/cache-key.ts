@@ -33,8 +33,11 @@ export function cacheKey(
     const value = headerValue(request.headers, name)
     if (value !== undefined) key += `|h:${name}=${encodeURIComponent(value.trim())}`
   }
-  for (const [name, value] of selectCookies(requestCookies(request), policy.cookies)) {
-    key += `|c:${encodeURIComponent(name)}=${encodeURIComponent(value)}`
+  // Cookies are parsed only when the policy keys on some (most do not).
+  if (policy.cookies.behavior !== 'none') {
+    for (const [name, value] of selectCookies(requestCookies(request), policy.cookies)) {
+      key += `|c:${encodeURIComponent(name)}=${encodeURIComponent(value)}`
+    }
   }
   const ae = keyAcceptEncoding(request, policy)
   if (ae !== undefined) key += `|ae:${ae}`

@@ -82,6 +82,8 @@ interface Variant {
   bytes: number
   /** The disk copy this variant was read from, while `response` is still what it holds. */
   diskCopy?: { record: DiskRecord; response: StoredResponse }
+  /** Its LRU id (key and secondary key), made once: every hit touches it. */
+  lruId?: string
 }
 
 /**
@@ -547,7 +549,7 @@ export function parseInvalidationPath(path: string): {
 }
 
 function lruId(variant: Variant): string {
-  return `${variant.key}\n${variant.secondary}`
+  return (variant.lruId ??= `${variant.key}\n${variant.secondary}`)
 }
 
 function sizeOf(variant: Variant): number {
