@@ -10,8 +10,6 @@ import { applyResponseHeadersPolicy } from './response-headers'
 
 /** Headers the edge sets itself on every answer: never taken from a stored response. */
 const edgeOwnHeaders: ReadonlySet<string> = new Set(['content-length', 'age', 'x-cache', 'via', 'x-amz-cf-pop', 'x-amz-cf-id'])
-/** Formatted stored headers, by the stored headers object (stored responses are replaced, never changed). */
-const storedBlocks = new WeakMap<object, HeaderBlock>()
 
 export type Result = 'Hit' | 'RefreshHit' | 'Miss' | 'Error' | 'FunctionGeneratedResponse' | 'Redirect'
 
@@ -90,6 +88,8 @@ export class ViewerResponses {
 
   private readonly idPrefix = randomBytes(18).toString('base64url')
   private readonly via: string
+  /** Formatted stored headers, by the stored headers object (stored responses are replaced, never changed). */
+  private readonly storedBlocks = new WeakMap<object, HeaderBlock>()
   private idCounter = 0
 
   /** A unique `x-amz-cf-id` per response: a random prefix per distribution and a counter (no crypto per request). */
@@ -177,9 +177,14 @@ export class ViewerResponses {
       response.writeHead(object.status, headers)
     } else if (age !== undefined && response instanceof FastResponse) {
       // A stored response's own headers are the same on every hit: formatted and checked once.
-      let block = storedBlocks.get(object.headers)
-      if (block === undefined) storedBlocks.set(object.headers, (block = headerBlock(object.headers, edgeOwnHeaders)))
-      const list = ['x-cache', `${result} from cloudfront`, 'via', this.via, 'x-amz-cf-pop', edgeLocation, 'x-amz-cf-id', requestId, 'age', age]
+      let block = this.storedBlocks.get(object.headers)
+      if (block === undefined) {
+        const stored = headerBlock(object.headers, edgeOwnHeaders)
+        // This distribution's own constant headers go into the block too.
+        block = { text: `${stored.text}via: ${this.via}\r\nx-amz-cf-pop: ${edgeLocation}\r\n`, hasDate: stored.hasDate }
+        this.storedBlocks.set(object.headers, block)
+      }
+      const list = ['x-cache', `${result} from cloudfront`, 'x-amz-cf-id', requestId, 'age', age]
       if (length !== undefined) list.push('content-length', String(length))
       response.writeHead(object.status, list, block)
     } else {

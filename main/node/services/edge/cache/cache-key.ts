@@ -16,6 +16,14 @@ export interface CacheKeyOptions {
  * policy's query strings (sorted), header values (case-insensitive names), cookies (sorted) and the
  * normalised Accept-Encoding. Segments are URI-encoded so no value can forge another segment.
  */
+/** A policy's key headers, lower-cased, de-duplicated and sorted: once per policy, not per request. */
+const keyHeaders = new WeakMap<CacheKeyPolicy, readonly string[]>()
+function keyHeaderNames(policy: CacheKeyPolicy): readonly string[] {
+  let names = keyHeaders.get(policy)
+  if (names === undefined) keyHeaders.set(policy, (names = [...new Set(policy.headers.map((h) => h.toLowerCase()))].sort()))
+  return names
+}
+
 export function cacheKey(
   request: CachedRequest,
   policy: CacheKeyPolicy,
@@ -28,8 +36,7 @@ export function cacheKey(
   if (method === 'OPTIONS') key += optionsKeySegment(request)
   const qs = keyQueryString(query, policy.queryStrings)
   if (qs !== '') key += `?${qs}`
-  const names = [...new Set(policy.headers.map((h) => h.toLowerCase()))].sort()
-  for (const name of names) {
+  for (const name of keyHeaderNames(policy)) {
     const value = headerValue(request.headers, name)
     if (value !== undefined) key += `|h:${name}=${encodeURIComponent(value.trim())}`
   }

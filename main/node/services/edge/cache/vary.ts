@@ -67,6 +67,8 @@ export function secondaryKey(
   names: readonly string[],
   policy?: CacheKeyPolicy
 ): string {
+  // Most responses vary on nothing: every request matches them, with no key to build.
+  if (names.length === 0) return '[]'
   const parts = names.map((name): [string, string | null] => {
     if (name === 'accept-encoding' && policy && normalisesAcceptEncoding(policy)) {
       return [name, keyAcceptEncoding(request, policy) ?? null]
