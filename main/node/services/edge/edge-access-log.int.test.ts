@@ -3,14 +3,12 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { serviceSchema } from '../../../common/topology/lab-schema'
 import { FakeClock } from '../../base/clock'
-import { nullLogger } from '../../lab-host/logger'
 import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
-import type { ServiceSpecOf } from '../service-module'
 import { accessLogFields } from './access-log-line'
-import { EdgeService } from './edge-service'
+import type { EdgeService } from './edge-service'
+import { edgeForTest } from './testing-edge'
 
 let origin: Server
 let originPort = 0
@@ -35,20 +33,14 @@ afterEach(async () => {
 })
 
 async function startEdge(config: Record<string, unknown>) {
-  const spec = serviceSchema.parse({
-    id: 'cdn',
-    kind: 'edge',
-    listen: { host: '127.0.0.1', port: 0 },
-    config: {
-      origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }, { id: 'gone', url: 'http://127.0.0.1:1' }],
-      behaviors: [{ pathPattern: '/down/*', origin: 'gone' }],
-      defaultBehavior: { origin: 'web' },
-      ...config
-    }
-  }) as ServiceSpecOf<'edge'>
   const registry = new MetricsRegistry()
   const clock = new FakeClock(Date.UTC(2025, 4, 6, 7, 8, 9))
-  edge = new EdgeService(spec, { id: 'cdn', labDir, log: nullLogger, metrics: registry.scope({ service: 'cdn' }), clock })
+  edge = edgeForTest({
+    origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }, { id: 'gone', url: 'http://127.0.0.1:1' }],
+    behaviors: [{ pathPattern: '/down/*', origin: 'gone' }],
+    defaultBehavior: { origin: 'web' },
+    ...config
+  }, { labDir, metrics: registry.scope({ service: 'cdn' }), clock })
   await edge.start()
   return { base: edge.endpoints()[0]!.url!, registry }
 }

@@ -1,12 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { serviceSchema } from '../../../common/topology/lab-schema'
-import { FakeClock } from '../../base/clock'
-import { nullLogger } from '../../lab-host/logger'
-import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
-import type { ServiceSpecOf } from '../service-module'
-import { EdgeService } from './edge-service'
+import type { EdgeService } from './edge-service'
+import { edgeForTest } from './testing-edge'
 
 /** An origin answering preflights for whichever Origin asks, counting what reaches it. */
 let origin: Server
@@ -35,13 +31,7 @@ afterEach(async () => {
 })
 
 async function startEdge(behavior: Record<string, unknown>) {
-  const spec = serviceSchema.parse({
-    id: 'cdn',
-    kind: 'edge',
-    listen: { host: '127.0.0.1', port: 0 },
-    config: { origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web', cachePolicy: 'CachingOptimized', ...behavior } }
-  }) as ServiceSpecOf<'edge'>
-  edge = new EdgeService(spec, { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock: new FakeClock() })
+  edge = edgeForTest({ origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web', cachePolicy: 'CachingOptimized', ...behavior } })
   await edge.start()
   const base = edge.endpoints()[0]!.url!
   return async (method: string, from: string) => {

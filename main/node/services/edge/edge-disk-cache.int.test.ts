@@ -3,13 +3,10 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { serviceSchema } from '../../../common/topology/lab-schema'
 import { FakeClock } from '../../base/clock'
-import { nullLogger } from '../../lab-host/logger'
-import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
-import type { ServiceSpecOf } from '../service-module'
-import { EdgeService } from './edge-service'
+import type { EdgeService } from './edge-service'
+import { edgeForTest } from './testing-edge'
 
 let origin: Server
 let originPort = 0
@@ -38,13 +35,7 @@ afterEach(async () => {
 
 /** An edge whose memory holds about one object, over an on-disk store in the test's folder. */
 async function startEdge(clock: FakeClock) {
-  const spec = serviceSchema.parse({
-    id: 'cdn',
-    kind: 'edge',
-    listen: { host: '127.0.0.1', port: 0 },
-    config: { origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web' }, cacheBytes: 250, diskCache: { dir, maxBytes: 1_000_000 } }
-  }) as ServiceSpecOf<'edge'>
-  edge = new EdgeService(spec, { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock })
+  edge = edgeForTest({ origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web' }, cacheBytes: 250, diskCache: { dir, maxBytes: 1_000_000 } }, { clock })
   await edge.start()
   const base = edge.endpoints()[0]!.url!
   return async (path: string) => {

@@ -1,14 +1,10 @@
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { serviceSchema } from '../../../common/topology/lab-schema'
-import { FakeClock } from '../../base/clock'
-import { nullLogger } from '../../lab-host/logger'
 import type { TrafficSignal } from '../../lab-host/traffic-recorder'
-import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
-import type { ServiceSpecOf } from '../service-module'
-import { EdgeService } from './edge-service'
+import type { EdgeService } from './edge-service'
+import { edgeForTest } from './testing-edge'
 
 /** Viewer-request functions whose cloudfront origin helpers decide where each request goes. */
 
@@ -44,17 +40,11 @@ async function httpOrigin(name: string, status = 200) {
 
 /** An edge whose default behavior goes to `a` through the viewer-request function `code` (runtime 2.0). */
 async function startEdge(origins: { id: string; port: number }[], code: string) {
-  const spec = serviceSchema.parse({
-    id: 'cdn',
-    kind: 'edge',
-    listen: { host: '127.0.0.1', port: 0 },
-    config: {
-      origins: origins.map((o) => ({ id: o.id, url: `http://127.0.0.1:${o.port}` })),
-      functions: [{ id: 'route', runtime: 'cloudfront-js-2.0', code: `import cf from 'cloudfront'\n${code}` }],
-      defaultBehavior: { origin: origins[0]!.id, cachePolicy: 'CachingDisabled', functionAssociations: { viewerRequest: 'route' } }
-    }
-  }) as ServiceSpecOf<'edge'>
-  edge = new EdgeService(spec, { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock: new FakeClock() })
+  edge = edgeForTest({
+    origins: origins.map((o) => ({ id: o.id, url: `http://127.0.0.1:${o.port}` })),
+    functions: [{ id: 'route', runtime: 'cloudfront-js-2.0', code: `import cf from 'cloudfront'\n${code}` }],
+    defaultBehavior: { origin: origins[0]!.id, cachePolicy: 'CachingDisabled', functionAssociations: { viewerRequest: 'route' } }
+  })
   await edge.start()
   const base = edge.endpoints()[0]!.url!
   return async (path: string) => {

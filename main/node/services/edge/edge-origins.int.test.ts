@@ -2,14 +2,10 @@ import diagnosticsChannel from 'node:diagnostics_channel'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import { connect, createServer as createNetServer, type Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { serviceSchema } from '../../../common/topology/lab-schema'
-import { FakeClock } from '../../base/clock'
-import { nullLogger } from '../../lab-host/logger'
 import type { TrafficSignal } from '../../lab-host/traffic-recorder'
-import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
-import type { ServiceSpecOf } from '../service-module'
-import { EdgeService } from './edge-service'
+import type { EdgeService } from './edge-service'
+import { edgeForTest, edgeSpec } from './testing-edge'
 
 /** Servers a test opened, closed after it (sockets first, so a server that never answers lets go). */
 const opened: { close: () => Promise<void> }[] = []
@@ -71,12 +67,12 @@ async function deadPort(): Promise<number> {
   return port
 }
 
-function specFor(origins: Record<string, unknown>[], config: Record<string, unknown> = {}) {
-  return serviceSchema.parse({ id: 'cdn', kind: 'edge', listen: { host: '127.0.0.1', port: 0 }, config: { origins, defaultBehavior: { origin: origins[0]!['id'] }, ...config } }) as ServiceSpecOf<'edge'>
+function configFor(origins: Record<string, unknown>[], config: Record<string, unknown> = {}) {
+  return { origins, defaultBehavior: { origin: origins[0]!['id'] }, ...config }
 }
 
 async function startEdge(origins: Record<string, unknown>[], config: Record<string, unknown> = {}) {
-  edge = new EdgeService(specFor(origins, config), { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock: new FakeClock() })
+  edge = edgeForTest(configFor(origins, config))
   await edge.start()
   const base = edge.endpoints()[0]!.url!
   return async (path: string, init?: RequestInit) => {
@@ -193,7 +189,7 @@ describe('edge origins: what reaches the origin', () => {
     const origin = await httpOrigin()
     const get = await startEdge([{ id: 'web', url: url(origin.port), keepaliveTimeout: 30 }], { defaultBehavior: { origin: 'web', cachePolicy: 'CachingDisabled' } })
     await get('/a')
-    expect(await edge!.reconfigure(specFor([{ id: 'web', url: url(origin.port), keepaliveTimeout: 20 }], { defaultBehavior: { origin: 'web', cachePolicy: 'CachingDisabled' } }))).toBe('reconfigured')
+    expect(await edge!.reconfigure(edgeSpec(configFor([{ id: 'web', url: url(origin.port), keepaliveTimeout: 20 }], { defaultBehavior: { origin: 'web', cachePolicy: 'CachingDisabled' } })))).toBe('reconfigured')
     await get('/b')
     expect(origin.connections).toBe(2)
     await waitFor(() => origin.closed === 1)

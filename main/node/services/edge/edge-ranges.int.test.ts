@@ -1,12 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { serviceSchema } from '../../../common/topology/lab-schema'
-import { FakeClock } from '../../base/clock'
-import { nullLogger } from '../../lab-host/logger'
-import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
-import type { ServiceSpecOf } from '../service-module'
-import { EdgeService } from './edge-service'
+import type { EdgeService } from './edge-service'
+import { edgeForTest } from './testing-edge'
 
 const text = 'abcdefghijklmnopqrstuvwxyz'
 const lastModified = 'Tue, 01 Sep 2026 10:00:00 GMT'
@@ -34,13 +30,7 @@ afterEach(async () => {
 })
 
 async function startEdge() {
-  const spec = serviceSchema.parse({
-    id: 'cdn',
-    kind: 'edge',
-    listen: { host: '127.0.0.1', port: 0 },
-    config: { origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web', compress: false } }
-  }) as ServiceSpecOf<'edge'>
-  edge = new EdgeService(spec, { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock: new FakeClock() })
+  edge = edgeForTest({ origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web', compress: false } })
   await edge.start()
   const base = edge.endpoints()[0]!.url!
   return async (headers: Record<string, string> = {}, method = 'GET') => {

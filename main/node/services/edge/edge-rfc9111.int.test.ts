@@ -1,12 +1,9 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { serviceSchema } from '../../../common/topology/lab-schema'
 import { FakeClock } from '../../base/clock'
-import { nullLogger } from '../../lab-host/logger'
-import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
-import type { ServiceSpecOf } from '../service-module'
-import { EdgeService } from './edge-service'
+import type { EdgeService } from './edge-service'
+import { edgeForTest } from './testing-edge'
 
 /** What the scripted origin answers for `METHOD /path` (or `/path` for any method). */
 interface Route {
@@ -78,13 +75,7 @@ afterEach(async () => {
 
 async function startEdge(config: Record<string, unknown> = {}) {
   clock = new FakeClock(Date.UTC(2026, 10, 25, 12))
-  const spec = serviceSchema.parse({
-    id: 'cdn',
-    kind: 'edge',
-    listen: { host: '127.0.0.1', port: 0 },
-    config: { origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web', cachePolicy: 'UseOriginCacheControlHeaders', allowedMethods: 'ALL' }, ...config }
-  }) as ServiceSpecOf<'edge'>
-  edge = new EdgeService(spec, { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock })
+  edge = edgeForTest({ origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web', cachePolicy: 'UseOriginCacheControlHeaders', allowedMethods: 'ALL' }, ...config }, { clock })
   await edge.start()
   return { clock, base: new URL(edge.endpoints()[0]!.url!) }
 }

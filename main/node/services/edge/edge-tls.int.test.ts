@@ -5,14 +5,10 @@ import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serviceSchema } from '../../../common/topology/lab-schema'
-import { FakeClock } from '../../base/clock'
-import { nullLogger } from '../../lab-host/logger'
-import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
 import { LabCa } from '../../tls/lab-ca'
-import type { ServiceSpecOf } from '../service-module'
-import { EdgeService } from './edge-service'
+import type { EdgeService } from './edge-service'
+import { edgeForTest } from './testing-edge'
 
 let dir: string
 let origin: Server
@@ -26,21 +22,15 @@ beforeAll(async () => {
   process.env['NETLOOM_DATA_DIR'] = dir
   origin = createServer((request, response) => response.end(`origin saw ${request.url}`))
   const originPort = (await listen(origin, { host: '127.0.0.1', port: 0 }, 'origin')).port
-  const spec = serviceSchema.parse({
-    id: 'cdn',
-    kind: 'edge',
-    listen: { host: '127.0.0.1', port: 0 },
-    config: {
-      origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }],
-      https: { names: ['cdn.lab.test', '127.0.0.1'] },
-      behaviors: [
-        { pathPattern: '/secure/*', origin: 'web', viewerProtocolPolicy: 'https-only' },
-        { pathPattern: '/moved/*', origin: 'web', viewerProtocolPolicy: 'redirect-to-https' }
-      ],
-      defaultBehavior: { origin: 'web', cachePolicy: 'CachingDisabled' }
-    }
-  }) as ServiceSpecOf<'edge'>
-  edge = new EdgeService(spec, { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock: new FakeClock() })
+  edge = edgeForTest({
+    origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }],
+    https: { names: ['cdn.lab.test', '127.0.0.1'] },
+    behaviors: [
+      { pathPattern: '/secure/*', origin: 'web', viewerProtocolPolicy: 'https-only' },
+      { pathPattern: '/moved/*', origin: 'web', viewerProtocolPolicy: 'redirect-to-https' }
+    ],
+    defaultBehavior: { origin: 'web', cachePolicy: 'CachingDisabled' }
+  })
   await edge.start()
   ca = (await LabCa.load(dir)).certPem
   httpUrl = edge.endpoints()[0]!.url!

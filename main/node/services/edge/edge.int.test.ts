@@ -1,14 +1,11 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import diagnosticsChannel from 'node:diagnostics_channel'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { serviceSchema } from '../../../common/topology/lab-schema'
 import { FakeClock } from '../../base/clock'
-import { nullLogger } from '../../lab-host/logger'
 import type { TrafficSignal } from '../../lab-host/traffic-recorder'
-import { MetricsRegistry } from '../../metrics/metrics-registry'
 import { listen } from '../../net/listen'
-import type { ServiceSpecOf } from '../service-module'
-import { EdgeService } from './edge-service'
+import type { EdgeService } from './edge-service'
+import { edgeForTest } from './testing-edge'
 
 /** An origin whose answers the test scripts, counting what reaches it. */
 let origin: Server
@@ -53,13 +50,7 @@ afterEach(async () => {
 })
 
 async function startEdge(config: Record<string, unknown>, clock = new FakeClock()) {
-  const spec = serviceSchema.parse({
-    id: 'cdn',
-    kind: 'edge',
-    listen: { host: '127.0.0.1', port: 0 },
-    config: { origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web' }, ...config }
-  }) as ServiceSpecOf<'edge'>
-  edge = new EdgeService(spec, { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock })
+  edge = edgeForTest({ origins: [{ id: 'web', url: `http://127.0.0.1:${originPort}` }], defaultBehavior: { origin: 'web' }, ...config }, { clock })
   await edge.start()
   const base = edge.endpoints()[0]!.url!
   const get = async (path: string, init?: RequestInit) => {

@@ -1,9 +1,5 @@
-import { serviceSchema } from '../../../../common/topology/lab-schema'
 import { systemClock } from '../../../base/clock'
-import { nullLogger } from '../../../lab-host/logger'
-import { MetricsRegistry } from '../../../metrics/metrics-registry'
-import type { ServiceSpecOf } from '../../service-module'
-import { EdgeService } from '../edge-service'
+import { edgeForTest } from '../testing-edge'
 import { freePort, installSuite, runSuite, startSuiteOrigin, type SuiteResult } from './cache-tests-suite'
 
 /**
@@ -42,13 +38,7 @@ export async function runConformance(profile: ConformanceProfile): Promise<{ res
   const pkg = installSuite()
   const originPort = await freePort()
   const origin = await startSuiteOrigin(pkg, originPort)
-  const spec = serviceSchema.parse({
-    id: 'cdn',
-    kind: 'edge',
-    listen: { host: '127.0.0.1', port: 0 },
-    config: { origins: [{ id: 'suite', url: `http://127.0.0.1:${originPort}` }], ...conformanceProfiles[profile] }
-  }) as ServiceSpecOf<'edge'>
-  const edge = new EdgeService(spec, { id: 'cdn', labDir: '.', log: nullLogger, metrics: new MetricsRegistry().scope({ service: 'cdn' }), clock: systemClock })
+  const edge = edgeForTest({ origins: [{ id: 'suite', url: `http://127.0.0.1:${originPort}` }], ...conformanceProfiles[profile] }, { clock: systemClock })
   try {
     await edge.start()
     const { host, port } = edge.endpoints()[0]!
