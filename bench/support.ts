@@ -1,6 +1,5 @@
 /** What the benchmarks share: finding tools, free ports, CPU pinning, stopping children, medians. */
 import { spawnSync, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 
 /** The path of a tool, or exit with the apt-get line that installs it. */
 export function need(tool: string, aptPackage = tool): string {
@@ -12,13 +11,7 @@ export function need(tool: string, aptPackage = tool): string {
   return path
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+export { freePort } from '../main/node/net/free-port'
 
 const taskset = spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim()
 

@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import dnsPacket from 'dns-packet'
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportZoneFile } from '../../../common/services/dns/zone-file'
 import { serviceSchema } from '../../../common/topology/lab-schema'
 import { systemClock } from '../../base/clock'
+import { freePort } from '../../net/free-port'
 import { nullLogger } from '../../lab-host/logger'
 import { MetricsRegistry } from '../../metrics/metrics-registry'
 import type { ServiceSpecOf } from '../service-module'
@@ -77,14 +77,6 @@ let knot: ChildProcess | undefined
 let knotPort = 0
 let ours: DnsService
 let ourPort = 0
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 beforeAll(async () => {
   if (!knotd) return

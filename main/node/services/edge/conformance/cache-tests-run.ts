@@ -1,6 +1,7 @@
 import { systemClock } from '../../../base/clock'
 import { edgeForTest } from '../testing-edge'
-import { freePort, installSuite, runSuite, startSuiteOrigin, type SuiteResult } from './cache-tests-suite'
+import { freePort } from '../../../net/free-port'
+import { installSuite, runSuite, startSuiteOrigin, type SuiteResult } from './cache-tests-suite'
 
 /**
  * The two ways the suite is run against the edge. Both let every method and viewer header through (the

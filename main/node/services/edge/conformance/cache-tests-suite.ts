@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -32,15 +31,6 @@ export function installSuite(): string {
     throw new Error(`could not install http-cache-tests@${suiteVersion} into ${dir}: ${(npm.stderr || npm.error?.message || '').trim().slice(-600)}`)
   }
   return pkg
-}
-
-/** A port nobody uses now: the suite's server takes its port as a number, not 0. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 /** The suite's origin server on a port; resolves when it listens. */
