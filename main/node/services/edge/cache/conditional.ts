@@ -132,12 +132,7 @@ export function evaluateConditional(
   const method = request.method.toUpperCase()
   if (method !== 'GET' && method !== 'HEAD') return 'full'
   const inm = headerValues(request.headers, 'if-none-match')
-  if (inm.length > 0) {
-    const tags = parseEntityTags(inm.join(','))
-    if (tags === '*') return 'not-modified'
-    const etag = firstHeader(stored.headers, 'etag')
-    return tags.some((tag) => weakEtagMatch(etag, tag)) ? 'not-modified' : 'full'
-  }
+  if (inm.length > 0) return entityTagsMatch(inm, stored, weakEtagMatch) ? 'not-modified' : 'full'
   const since = parseHttpDate(firstHeader(request.headers, 'if-modified-since'))
   if (since === undefined) return 'full'
   // §4.3.2: Last-Modified, else Date, else the time the response was received.
@@ -158,12 +153,7 @@ export function evaluateConditional(
  */
 export function evaluatePreconditions(request: CachedRequest, stored: CachedResponse): 'pass' | 'failed' {
   const ifMatch = headerValues(request.headers, 'if-match')
-  if (ifMatch.length > 0) {
-    const tags = parseEntityTags(ifMatch.join(','))
-    if (tags === '*') return 'pass'
-    const etag = firstHeader(stored.headers, 'etag')
-    return tags.some((tag) => strongEtagMatch(etag, tag)) ? 'pass' : 'failed'
-  }
+  if (ifMatch.length > 0) return entityTagsMatch(ifMatch, stored, strongEtagMatch) ? 'pass' : 'failed'
   const since = parseHttpDate(firstHeader(request.headers, 'if-unmodified-since'))
   if (since === undefined) return 'pass'
   const modified = parseHttpDate(firstHeader(stored.headers, 'last-modified'))
@@ -186,6 +176,18 @@ export function notModifiedHeaders(stored: CachedResponse): HeaderMap {
   for (const [name, value] of Object.entries(stored.headers))
     if (keep.has(name.toLowerCase())) out[name] = value
   return out
+}
+
+/**
+ * Whether an If-None-Match or If-Match field (its lines) matches the stored response: `*` matches
+ * any, else one listed entity-tag equal to the stored ETag under `compare` (weak for If-None-Match,
+ * strong for If-Match, RFC 9110 §13.1.1–2).
+ */
+function entityTagsMatch(field: readonly string[], stored: CachedResponse, compare: (a: string | undefined, b: string) => boolean): boolean {
+  const tags = parseEntityTags(field.join(','))
+  if (tags === '*') return true
+  const etag = firstHeader(stored.headers, 'etag')
+  return tags.some((tag) => compare(etag, tag))
 }
 
 /** An If-None-Match / If-Match list: `*` or entity-tags (commas inside quotes kept). */
