@@ -36,6 +36,13 @@ export function headerOf(request: Pick<GatewayRequest, 'headers'>, name: string)
   return found
 }
 
+/** A header list's hop-by-hop names: the fixed ones and what its Connection lines name (RFC 9110 §7.6.1). */
+export function hopByHopOfPairs(headers: readonly (readonly [string, string])[]): ReadonlySet<string> {
+  const connection: string[] = []
+  for (const [name, value] of headers) if (name.toLowerCase() === 'connection') connection.push(value)
+  return hopByHopOf(connection)
+}
+
 /** Query parameters in order, decoded (`+` is a space, as form encoding has it). */
 export function queryPairs(rawQuery: string): [string, string][] {
   return [...new URLSearchParams(rawQuery)]
@@ -83,8 +90,8 @@ export function toGatewayRequest(message: IncomingMessage | FastRequest, body: B
 export function writeReply(response: ServerResponse | FastResponse, reply: GatewayReply, headOnly: boolean): number {
   const headers: string[] = []
   let length = String(reply.body.length)
-  // RFC 9110 §7.6.1: what the integration's Connection header names stays on the integration's hop.
-  const hopByHop = hopByHopOf(reply.headers.filter(([name]) => name.toLowerCase() === 'connection').map(([, value]) => value))
+  // What the integration's Connection header names stays on the integration's hop.
+  const hopByHop = hopByHopOfPairs(reply.headers)
   for (const [name, value] of reply.headers) {
     const lower = name.toLowerCase()
     if (hopByHop.has(lower)) continue

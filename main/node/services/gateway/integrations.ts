@@ -4,8 +4,7 @@ import type { IntegrationConfig } from '../../../common/services/gateway/gateway
 import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
 import { resolveIntegrationUri } from './core/stage-variables'
-import { hopByHopOf } from '../../net/http-headers'
-import { queryPairs, type GatewayReply, type GatewayRequest } from './gateway-exchange'
+import { hopByHopOfPairs, queryPairs, type GatewayReply, type GatewayRequest } from './gateway-exchange'
 import type { RequestTrace } from './request-trace'
 import { applyHttpMapping, applyRestMapping, type MappedRequest, type MappingSource } from './parameter-mapping'
 
@@ -134,8 +133,8 @@ function mappingContext(routed: RoutedRequest): Record<string, string> {
 
 function proxy(integration: Extract<IntegrationConfig, { type: 'http' }>, routed: RoutedRequest, timeoutMs: number, deps: IntegrationDeps, notes: string[]): Promise<GatewayReply> {
   const { request } = routed
-  // RFC 9110 §7.6.1: what the client's Connection header names stays on the client's hop.
-  const hopByHop = hopByHopOf(request.headers.filter(([name]) => name.toLowerCase() === 'connection').map(([, value]) => value))
+  // What the client's Connection header names stays on the client's hop.
+  const hopByHop = hopByHopOfPairs(request.headers)
   const target: MappedRequest = {
     path: routed.path.split('?')[0]!,
     query: queryPairs(request.rawQuery),
