@@ -1,5 +1,4 @@
-import type { Agent} from 'node:http';
-import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http'
+import { request as httpRequest, type Agent, type OutgoingHttpHeaders } from 'node:http'
 import type { IntegrationConfig } from '../../../common/services/gateway/gateway-integrations'
 import { LabError } from '../../../common/errors/lab-error'
 import type { ServiceContext } from '../service-module'
